@@ -1,0 +1,159 @@
+"""Standardisation: the canonical form that makes one molecule one row in the store.
+
+Steps (each can be switched off, and the options are recorded with every import): RDKit
+cleanup (normalise functional groups, reionise, disconnect metals), keep the largest organic
+fragment, neutralise, and optionally the canonical tautomer. Then limits: allowed elements and
+a maximum number of heavy atoms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache, partial
+
+from rdkit import Chem, rdBase
+from rdkit.Chem import Descriptors
+from rdkit.Chem.MolStandardize import rdMolStandardize
+
+from athanor.chem.parse import FailureReason, MoleculeFormat, parse_molecule
+from athanor.core.config import StrictModel
+from athanor.core.errors import MoleculeError
+from athanor.core.parallel import parallel_map
+from athanor.core.records import Molecule, MoleculeFailure
+
+ORGANIC_ELEMENTS = frozenset("H B C N O F Si P S Cl Ge As Se Br Sn Te I".split())
+
+
+class StandardizerOptions(StrictModel):
+    """How inputs are standardised and which molecules are accepted.
+
+    Attributes:
+        cleanup: RDKit `Cleanup` (normalisation, reionisation, metal disconnection).
+        largest_fragment: keep the largest organic fragment (drops salts and solvents).
+        neutralize: neutralise charges where a neutral form exists.
+        canonical_tautomer: replace by RDKit's canonical tautomer (slow: ~10x).
+        isomeric: keep stereochemistry and isotopes in the canonical SMILES.
+        max_heavy_atoms: larger molecules are refused (default suits organic materials).
+        allowed_elements: element symbols accepted after standardisation.
+    """
+
+    cleanup: bool = True
+    largest_fragment: bool = True
+    neutralize: bool = True
+    canonical_tautomer: bool = False
+    isomeric: bool = True
+    max_heavy_atoms: int = 150
+    allowed_elements: frozenset[str] = ORGANIC_ELEMENTS
+
+
+@cache
+def _fragment_chooser() -> rdMolStandardize.LargestFragmentChooser:
+    return rdMolStandardize.LargestFragmentChooser(preferOrganic=True)
+
+
+@cache
+def _uncharger() -> rdMolStandardize.Uncharger:
+    return rdMolStandardize.Uncharger(canonicalOrder=True)
+
+
+@cache
+def _tautomer_enumerator() -> rdMolStandardize.TautomerEnumerator:
+    return rdMolStandardize.TautomerEnumerator()
+
+
+def _apply_steps(mol: Chem.Mol, options: StandardizerOptions) -> Chem.Mol:
+    with rdBase.BlockLogs():
+        if options.cleanup:
+            mol = rdMolStandardize.Cleanup(mol)
+        if options.largest_fragment:
+            mol = _fragment_chooser().choose(mol)
+        if options.neutralize:
+            mol = _uncharger().uncharge(mol)
+        if options.canonical_tautomer:
+            mol = _tautomer_enumerator().Canonicalize(mol)
+    return mol
+
+
+def _check_limits(mol: Chem.Mol, options: StandardizerOptions) -> None:
+    symbols = {atom.GetSymbol() for atom in mol.GetAtoms()}
+    disallowed = sorted(symbols - options.allowed_elements)
+    if disallowed:
+        raise MoleculeError(
+            FailureReason.ELEMENT, f"element(s) not allowed: {', '.join(disallowed)}"
+        )
+    heavy = mol.GetNumHeavyAtoms()
+    if heavy > options.max_heavy_atoms:
+        raise MoleculeError(
+            FailureReason.TOO_LARGE,
+            f"{heavy} heavy atoms exceeds the maximum of {options.max_heavy_atoms}",
+        )
+
+
+def standardize_mol(mol: Chem.Mol, options: StandardizerOptions | None = None) -> Molecule:
+    """Standardise a parsed RDKit molecule into its store identity.
+
+    Raises:
+        MoleculeError: reason ``standardization``, ``element`` or ``too_large``.
+    """
+    options = options or StandardizerOptions()
+    try:
+        mol = _apply_steps(mol, options)
+    except (RuntimeError, ValueError) as error:  # RDKit raises these for exotic inputs
+        raise MoleculeError(FailureReason.STANDARDIZATION, f"standardisation failed: {error}")
+    _check_limits(mol, options)
+    with rdBase.BlockLogs():
+        inchikey = Chem.MolToInchiKey(mol) or ""
+    return Molecule(
+        smiles=Chem.MolToSmiles(mol, isomericSmiles=options.isomeric),
+        inchikey=inchikey,
+        heavy_atoms=mol.GetNumHeavyAtoms(),
+        formal_charge=Chem.GetFormalCharge(mol),
+        radical_electrons=Descriptors.NumRadicalElectrons(mol),
+    )
+
+
+def standardize(
+    text: str, options: StandardizerOptions | None = None, fmt: MoleculeFormat = "auto"
+) -> Molecule:
+    """Parse and standardise one molecule given as text (SMILES, InChI or mol block).
+
+    Raises:
+        MoleculeError: with a `FailureReason` and a specific message.
+    """
+    return standardize_mol(parse_molecule(text, fmt), options)
+
+
+def _standardize_or_failure(
+    text: str, options: StandardizerOptions, fmt: MoleculeFormat
+) -> Molecule | MoleculeFailure:
+    try:
+        return standardize(text, options, fmt)
+    except MoleculeError as error:
+        excerpt = text if isinstance(text, str) else repr(text)
+        return MoleculeFailure(input=excerpt, reason=str(error.reason), message=str(error))
+
+
+def standardize_many(
+    texts: Sequence[str],
+    options: StandardizerOptions | None = None,
+    *,
+    fmt: MoleculeFormat = "auto",
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> list[Molecule | MoleculeFailure]:
+    """Standardise a batch; one result per input, in order, never aborting the batch.
+
+    Args:
+        texts: n molecules as text.
+        options: standardisation options (defaults if None).
+        fmt: input format, or ``auto``.
+        n_jobs: worker processes (1 = this process).
+        progress: show a progress bar.
+
+    Returns:
+        n items, each a `Molecule` or a `MoleculeFailure` with the reason.
+    """
+    worker = partial(_standardize_or_failure, options=options or StandardizerOptions(), fmt=fmt)
+    return parallel_map(
+        worker, list(texts), n_jobs=n_jobs, progress=progress, desc="standardise"
+    )

@@ -1,0 +1,1 @@
+"""Small typed records, errors and helpers shared by every component (the bottom layer)."""

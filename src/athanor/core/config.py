@@ -1,0 +1,70 @@
+"""Strict configuration models and TOML loading.
+
+All configuration classes derive from `StrictModel`: unknown keys are rejected, and the error
+names the bad key and the allowed ones (as REINVENT 4 does with pydantic ``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from athanor.core.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """A pydantic model that forbids unknown keys and is immutable once validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _allowed_keys(model: type[BaseModel], location: tuple) -> list[str]:
+    """Field names of the (possibly nested) model at `location`."""
+    current: type[BaseModel] = model
+    for part in location[:-1]:
+        field = current.model_fields.get(str(part))
+        annotation = getattr(field, "annotation", None)
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        current = annotation
+    return sorted(current.model_fields)
+
+
+def describe_validation_error(model: type[BaseModel], error: ValidationError) -> str:
+    """One line per problem, naming the key and, for unknown keys, the allowed ones."""
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "(top level)"
+        if problem["type"] == "extra_forbidden":
+            allowed = ", ".join(_allowed_keys(model, problem["loc"]))
+            lines.append(f"unknown key '{where}' (allowed: {allowed})")
+        else:
+            lines.append(f"'{where}': {problem['msg']}")
+    return "; ".join(lines)
+
+
+def validate_config(model: type[M], data: dict) -> M:
+    """Validate `data` against `model`, raising `ConfigError` with a one-line message."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(
+            f"invalid {model.__name__}: {describe_validation_error(model, error)}"
+        ) from None
+
+
+def load_toml(path: str | Path, model: type[M]) -> M:
+    """Read a TOML file and validate it against `model`."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    return validate_config(model, data)
