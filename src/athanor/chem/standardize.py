@@ -21,7 +21,9 @@ from athanor.core.errors import MoleculeError
 from athanor.core.parallel import parallel_map
 from athanor.core.records import Molecule, MoleculeFailure
 
-ORGANIC_ELEMENTS = frozenset("H B C N O F Si P S Cl Ge As Se Br Sn Te I".split())
+ORGANIC_ELEMENTS = frozenset(
+    ["H", "B", "C", "N", "O", "F", "Si", "P", "S", "Cl", "Ge", "As", "Se", "Br", "Sn", "Te", "I"]
+)
 
 
 class StandardizerOptions(StrictModel):
@@ -62,13 +64,15 @@ def _tautomer_enumerator() -> rdMolStandardize.TautomerEnumerator:
 
 
 def _apply_steps(mol: Chem.Mol, options: StandardizerOptions) -> Chem.Mol:
+    """Standardise a copy of `mol` (the in-place RDKit variants are ~25 % faster)."""
+    mol = Chem.Mol(mol)
     with rdBase.BlockLogs():
         if options.cleanup:
-            mol = rdMolStandardize.Cleanup(mol)
+            rdMolStandardize.CleanupInPlace(mol)
         if options.largest_fragment:
-            mol = _fragment_chooser().choose(mol)
+            _fragment_chooser().chooseInPlace(mol)
         if options.neutralize:
-            mol = _uncharger().uncharge(mol)
+            _uncharger().unchargeInPlace(mol)
         if options.canonical_tautomer:
             mol = _tautomer_enumerator().Canonicalize(mol)
     return mol
@@ -99,7 +103,9 @@ def standardize_mol(mol: Chem.Mol, options: StandardizerOptions | None = None) -
     try:
         mol = _apply_steps(mol, options)
     except (RuntimeError, ValueError) as error:  # RDKit raises these for exotic inputs
-        raise MoleculeError(FailureReason.STANDARDIZATION, f"standardisation failed: {error}")
+        raise MoleculeError(
+            FailureReason.STANDARDIZATION, f"standardisation failed: {error}"
+        ) from None
     _check_limits(mol, options)
     with rdBase.BlockLogs():
         inchikey = Chem.MolToInchiKey(mol) or ""
@@ -123,9 +129,10 @@ def standardize(
     return standardize_mol(parse_molecule(text, fmt), options)
 
 
-def _standardize_or_failure(
-    text: str, options: StandardizerOptions, fmt: MoleculeFormat
+def standardize_or_failure(
+    text: str, options: StandardizerOptions, fmt: MoleculeFormat = "auto"
 ) -> Molecule | MoleculeFailure:
+    """`standardize`, returning a `MoleculeFailure` instead of raising (for batches)."""
     try:
         return standardize(text, options, fmt)
     except MoleculeError as error:
@@ -153,7 +160,5 @@ def standardize_many(
     Returns:
         n items, each a `Molecule` or a `MoleculeFailure` with the reason.
     """
-    worker = partial(_standardize_or_failure, options=options or StandardizerOptions(), fmt=fmt)
-    return parallel_map(
-        worker, list(texts), n_jobs=n_jobs, progress=progress, desc="standardise"
-    )
+    worker = partial(standardize_or_failure, options=options or StandardizerOptions(), fmt=fmt)
+    return parallel_map(worker, list(texts), n_jobs=n_jobs, progress=progress, desc="standardise")

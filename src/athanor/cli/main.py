@@ -68,7 +68,7 @@ def cli(debug: bool, verbose: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (used by the console script and tests)."""
     try:
-        cli.main(args=argv, prog_name="athanor", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="athanor", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
@@ -85,7 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
-    return 0
+    except Exception as error:  # a bug or an environment problem: still one line by default
+        if _debug["enabled"]:
+            raise
+        kind = "error" if isinstance(error, OSError) else "internal error"
+        click.echo(f"{kind}: {type(error).__name__}: {error} (rerun with --debug)", err=True)
+        return 1
+    return status if isinstance(status, int) else 0
 
 
 def run() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -16,6 +17,7 @@ from tqdm.auto import tqdm
 
 T = TypeVar("T")
 R = TypeVar("R")
+K = TypeVar("K")
 
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
@@ -43,6 +45,42 @@ def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
         yield items[start : start + size]
 
 
+def imap_chunks(
+    function: Callable[[T], R],
+    chunks: Iterable[tuple[K, Sequence[T]]],
+    *,
+    n_jobs: int = 1,
+) -> Iterator[tuple[K, list[R]]]:
+    """Apply `function` to every item of a stream of keyed chunks, yielding chunks in order.
+
+    One pool of `n_jobs` processes serves the whole stream, and at most ``2 * n_jobs`` chunks
+    are in flight, so memory stays flat however long the stream is.
+
+    Args:
+        function: a picklable (module-level) function of one item; it should not raise.
+        chunks: pairs (key, items); the key stays in this process (e.g. the rows' metadata).
+        n_jobs: worker processes; 1 runs in this process.
+
+    Yields:
+        (key, results) with one result per item, in input order.
+    """
+    if n_jobs <= 1:
+        for key, chunk in chunks:
+            yield key, _apply_to_chunk(function, chunk)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(n_jobs, mp_context=context, initializer=_limit_threads) as pool:
+        in_flight: deque = deque()
+        for key, chunk in chunks:
+            in_flight.append((key, pool.submit(_apply_to_chunk, function, chunk)))
+            if len(in_flight) >= 2 * n_jobs:
+                done_key, future = in_flight.popleft()
+                yield done_key, future.result()
+        while in_flight:
+            done_key, future = in_flight.popleft()
+            yield done_key, future.result()
+
+
 def parallel_map(
     function: Callable[[T], R],
     items: Sequence[T],
@@ -58,7 +96,7 @@ def parallel_map(
         function: a picklable (module-level) function of one item. It should not raise: batch
             helpers wrap per-item failures into result records.
         items: the inputs, length n.
-        n_jobs: worker processes; 1 runs in this process (no start-up cost).
+        n_jobs: worker processes; 1 (or a batch of one chunk) runs in this process.
         chunk_size: items sent to a worker at once.
         progress: show a tqdm progress bar (items/s and ETA).
         desc: label of the progress bar.
@@ -66,19 +104,11 @@ def parallel_map(
     Returns:
         A list of n results in the order of `items`.
     """
-    bar = tqdm(total=len(items), desc=desc, unit="mol", disable=not progress, smoothing=0.1)
+    n_jobs = n_jobs if len(items) > chunk_size else 1
     results: list[R] = []
-    with bar:
-        if n_jobs <= 1 or len(items) <= chunk_size:
-            for chunk in _chunks(items, chunk_size):
-                results.extend(_apply_to_chunk(function, chunk))
-                bar.update(len(chunk))
-            return results
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(n_jobs, mp_context=context, initializer=_limit_threads) as pool:
-            futures = [pool.submit(_apply_to_chunk, function, c) for c in _chunks(items, chunk_size)]
-            for future in futures:
-                chunk_results = future.result()
-                results.extend(chunk_results)
-                bar.update(len(chunk_results))
+    chunks = ((None, chunk) for chunk in _chunks(items, chunk_size))
+    with tqdm(total=len(items), desc=desc, unit="mol", disable=not progress) as bar:
+        for _, chunk_results in imap_chunks(function, chunks, n_jobs=n_jobs):
+            results.extend(chunk_results)
+            bar.update(len(chunk_results))
     return results

@@ -1,0 +1,41 @@
+"""Collect the per-unit JSON files into ``results.json`` and a markdown table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+METRICS = ("rmse", "mae", "train_mol_per_s", "predict_mol_per_s", "peak_rss_mb")
+
+
+def write_report(results: Path, destination: Path) -> pd.DataFrame:
+    """Mean ± sd over seeds per (dataset, split, model); writes results.json and results.md."""
+    rows = [json.loads(path.read_text()) for path in sorted(results.glob("*.json"))]
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows)
+    (destination / "results.json").write_text(json.dumps(rows, indent=1))
+    grouped = frame.groupby(["dataset", "split", "model"])
+    table = grouped[list(METRICS)].agg(["mean", "std"])
+    lines = [
+        "| dataset | split | model | seeds | epochs | test RMSE | test MAE | train mol/s "
+        "| predict mol/s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (dataset, split, model), row in table.iterrows():
+        seeds = grouped.get_group((dataset, split, model))
+        cells = [
+            f"{row[(m, 'mean')]:.3f} ± {row[(m, 'std')]:.3f}"
+            if len(seeds) > 1 and m in ("rmse", "mae")
+            else f"{row[(m, 'mean')]:.3f}" if m in ("rmse", "mae")
+            else f"{row[(m, 'mean')]:.0f}"
+            for m in METRICS
+        ]  # fmt: skip
+        lines.append(
+            f"| {dataset} | {split} | {model} | {len(seeds)} | {seeds['epochs'].iloc[0]} | "
+            + " | ".join(cells) + " |"
+        )
+    (destination / "results.md").write_text("\n".join(lines) + "\n")
+    return table

@@ -1,0 +1,58 @@
+"""Assign whole groups of rows (scaffolds, clusters, any column) to train, val and test."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+from athanor.splits.indices import SplitIndices
+
+
+def group_rows(keys: Sequence[Hashable]) -> list[np.ndarray]:
+    """Row indices of each distinct key, in order of first appearance.
+
+    Args:
+        keys: length n, one hashable key per row (a scaffold, a cluster id, a dye name).
+
+    Returns:
+        one int array per distinct key; together they partition ``0..n-1``.
+    """
+    rows: dict[Hashable, list[int]] = {}
+    for row, key in enumerate(keys):
+        rows.setdefault(key, []).append(row)
+    return [np.asarray(members, dtype=np.int64) for members in rows.values()]
+
+
+def assign_groups(
+    groups: Sequence[np.ndarray], sizes: tuple[float, float, float], seed: int
+) -> SplitIndices:
+    """Balanced assignment of whole groups, as chemprop's balanced scaffold split.
+
+    Groups larger than half the validation or test target are "big": they are placed first,
+    so they land in the training set; the other groups follow in an order shuffled by `seed`.
+    Each group goes to the first part (train, val, test) it fits in; a group that fits nowhere
+    goes to the part furthest below its target. No group is ever divided.
+
+    Args:
+        groups: row indices of each group; together a partition of ``0..n-1``.
+        sizes: (train, val, test) fractions, already validated.
+        seed: seeds the shuffle of the groups.
+
+    Returns:
+        the split; part sizes match `sizes` up to the granularity of the groups.
+    """
+    n_rows = sum(len(group) for group in groups)
+    targets = np.asarray(sizes) * n_rows
+    is_big = [len(group) > min(targets[1:]) / 2 for group in groups]
+    rng = np.random.default_rng(seed)
+    big = [groups[i] for i in rng.permutation(len(groups)) if is_big[i]]
+    small = [groups[i] for i in rng.permutation(len(groups)) if not is_big[i]]
+    parts: list[list[np.ndarray]] = [[], [], []]
+    filled = np.zeros(3)
+    for group in big + small:
+        fits = np.flatnonzero(filled + len(group) <= targets + 1e-9)
+        part = fits[0] if fits.size else int(np.argmax(targets - filled))
+        parts[part].append(group)
+        filled[part] += len(group)
+    return SplitIndices(*(np.concatenate(part or [np.empty(0, np.int64)]) for part in parts))

@@ -1,0 +1,54 @@
+"""Opening the SQLite database: WAL mode so other processes read while a campaign writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, insert, inspect
+
+from athanor._version import __version__
+from athanor.store.migrations import upgrade
+from athanor.store.schema import SCHEMA_VERSION, meta, metadata
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+def utc_now() -> str:
+    """The current time as an ISO-8601 UTC string (how every timestamp is stored)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer nor wait for it; NORMAL synchronous is durable
+    # against a killed process (only a power loss can drop the last commits).
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def open_engine(database: Path) -> Engine:
+    """An engine on `database`, creating the schema or migrating it to the current version.
+
+    Raises:
+        SchemaVersionError: the database was written by a newer Athanor.
+    """
+    engine = create_engine(f"sqlite:///{database}")
+    event.listen(engine, "connect", _configure_sqlite)
+    with engine.begin() as connection:
+        if not inspect(connection).has_table("meta"):
+            metadata.create_all(connection)
+            connection.execute(
+                insert(meta),
+                [
+                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                    {"key": "created_at", "value": utc_now()},
+                    {"key": "created_by", "value": f"athanor {__version__}"},
+                ],
+            )
+        else:
+            upgrade(connection)
+    return engine

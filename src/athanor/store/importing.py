@@ -1,0 +1,245 @@
+"""Importing molecule files into the store: standardise, deduplicate, keep every column.
+
+An import is a stream of chunks: each chunk is standardised (in worker processes) and written
+in one transaction with its molecules. A killed import leaves whole chunks; running the same
+command again resumes after the last stored record. Bad records are kept as ``invalid`` rows
+with their line number and reason, and never stop the other rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from athanor.chem.standardize import StandardizerOptions, standardize_or_failure
+from athanor.core.errors import InputDataError
+from athanor.core.parallel import imap_chunks
+from athanor.core.records import MoleculeFailure
+from athanor.store.datasets import DatasetRow
+from athanor.store.readers import (
+    MOLBLOCK_COLUMN,
+    RecordChunk,
+    count_records,
+    detect_format,
+    read_chunks,
+)
+from athanor.store.store import Store
+
+logger = logging.getLogger(__name__)
+
+WORKER_CHUNK = 500  # records per task sent to a worker process
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        dataset: name of the data set.
+        rows: records in the data set after the import.
+        valid: records standardised into molecules.
+        invalid: records refused (see `failures`).
+        resumed_from: records already stored before this run (a resumed import).
+        failures: (line, input, reason, message) of invalid records, in file order.
+        seconds: wall time of this run.
+    """
+
+    dataset: str
+    rows: int = 0
+    valid: int = 0
+    invalid: int = 0
+    resumed_from: int = 0
+    failures: list[tuple[int, str, str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        """Records imported per second in this run."""
+        return (self.rows - self.resumed_from) / self.seconds if self.seconds else 0.0
+
+
+def guess_smiles_column(columns: Sequence[str]) -> str:
+    """The column holding SMILES: 'smiles' (any case), else the only one containing 'smiles'.
+
+    Raises:
+        InputDataError: no such column, or an ambiguous choice (names the candidates).
+    """
+    if MOLBLOCK_COLUMN in columns:
+        return MOLBLOCK_COLUMN
+    exact = [c for c in columns if str(c).lower() == "smiles"]
+    if exact:
+        return exact[0]
+    partial_matches = [c for c in columns if "smiles" in str(c).lower()]
+    if len(partial_matches) == 1:
+        return partial_matches[0]
+    raise InputDataError(
+        f"cannot tell which column holds SMILES among {list(columns)}: pass --smiles-column"
+    )
+
+
+def _check_columns(columns: Sequence[str], wanted: Sequence[str]) -> None:
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        raise InputDataError(f"column(s) {missing} not in the input (columns: {list(columns)})")
+
+
+def _dataset_rows(chunk: RecordChunk, results, smiles_column: str, conditions) -> list[DatasetRow]:
+    records = chunk.frame.to_dict("records")
+    return [
+        DatasetRow(
+            row=chunk.start + i,
+            line=chunk.lines[i],
+            input=str(record.get(smiles_column) or ""),
+            result=result,
+            conditions={c: record.get(c) for c in conditions},
+            extra={k: v for k, v in record.items() if k != MOLBLOCK_COLUMN},
+        )
+        for i, (record, result) in enumerate(zip(records, results, strict=True))
+    ]
+
+
+def _work(chunks: Iterator[RecordChunk], skip: int, smiles_column: str):
+    """Pairs (chunk, texts) for records not stored yet, in pieces of `WORKER_CHUNK`."""
+    for chunk in chunks:
+        if chunk.start + len(chunk.frame) <= skip:
+            continue
+        offset = max(skip - chunk.start, 0)
+        for begin in range(offset, len(chunk.frame), WORKER_CHUNK):
+            piece = RecordChunk(
+                chunk.start + begin,
+                chunk.lines[begin : begin + WORKER_CHUNK],
+                chunk.frame.iloc[begin : begin + WORKER_CHUNK].reset_index(drop=True),
+            )
+            texts = (
+                piece.frame[smiles_column].astype(str).where(piece.frame[smiles_column].notna(), "")
+            )
+            yield piece, texts.tolist()
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    *,
+    name: str | None = None,
+    smiles_column: str | None = None,
+    conditions: Sequence[str] = (),
+    standardizer: StandardizerOptions | None = None,
+    n_jobs: int | None = None,
+    replace: bool = False,
+    progress: bool = True,
+) -> ImportReport:
+    """Import a CSV/TSV/SMILES/SDF/Parquet file (optionally gzipped) as the data set `name`.
+
+    Args:
+        store: the project store.
+        path: the input file.
+        name: data set name (default: the file name without extensions).
+        smiles_column: the SMILES column (guessed if None; SDF records use their mol block).
+        conditions: columns describing conditions (e.g. solvent), kept apart from the molecule.
+        standardizer: standardisation options (recorded with the data set).
+        n_jobs: worker processes (default: all CPUs for large files).
+        replace: delete an existing data set of that name first.
+        progress: show a progress bar.
+
+    Raises:
+        InputDataError: unreadable file, missing columns, or a name clash.
+    """
+    path = Path(path)
+    options = standardizer or StandardizerOptions()
+    name = name or path.name.split(".")[0]
+    chunks = read_chunks(path)
+    total = count_records(path, detect_format(path))
+    first = next(chunks, None)
+    if first is None:
+        raise InputDataError(f"{path.name}: no records")
+    columns = [str(c) for c in first.frame.columns]
+    smiles_column = smiles_column or guess_smiles_column(columns)
+    _check_columns(columns, [smiles_column, *conditions])
+    if replace and store.find_dataset(name) is not None:
+        store.delete_dataset(name)
+    header = store.create_dataset(
+        name, str(path.resolve()), smiles_column, [c for c in columns if c != MOLBLOCK_COLUMN],
+        conditions, options.model_dump(mode="json"),
+    )  # fmt: skip
+    report = ImportReport(dataset=name, resumed_from=store.stored_row_count(header.id))
+    n_jobs = n_jobs or (os.cpu_count() or 1 if (total or 0) > 4 * WORKER_CHUNK else 1)
+    worker = partial(standardize_or_failure, options=options, fmt="auto")
+    started = time.perf_counter()
+
+    work = _work(_prepend(first, chunks), report.resumed_from, smiles_column)
+    bar = tqdm(total=total, initial=report.resumed_from, unit="mol", desc=f"import {name}",
+               disable=not progress)  # fmt: skip
+    with bar:
+        for piece, results in imap_chunks(worker, work, n_jobs=n_jobs):
+            header = store.extend_columns(
+                header, [c for c in piece.frame.columns if c != MOLBLOCK_COLUMN]
+            )
+            store.add_dataset_rows(
+                header.id, _dataset_rows(piece, results, smiles_column, conditions)
+            )
+            _tally(report, piece, results)
+            bar.update(len(results))
+    report.seconds = time.perf_counter() - started
+    summary = store.list_datasets().set_index("name").loc[name]
+    report.rows, report.valid, report.invalid = (
+        int(summary.rows),
+        int(summary.valid),
+        int(summary.invalid),
+    )
+    return report
+
+
+def _tally(report: ImportReport, piece: RecordChunk, results) -> None:
+    for line, result in zip(piece.lines, results, strict=True):
+        if isinstance(result, MoleculeFailure):
+            report.failures.append((line, result.input[:80], result.reason, result.message))
+
+
+def frame_failures(report: ImportReport) -> pd.DataFrame:
+    """The invalid records of an import as a table (line, input, reason, message)."""
+    return pd.DataFrame(report.failures, columns=["line", "input", "reason", "message"])
+
+
+def validate_file(
+    path: str | Path,
+    *,
+    smiles_column: str | None = None,
+    standardizer: StandardizerOptions | None = None,
+    n_jobs: int = 1,
+    progress: bool = True,
+) -> ImportReport:
+    """Standardise every record of a file without storing anything; report invalid ones."""
+    path = Path(path)
+    worker = partial(standardize_or_failure, options=standardizer or StandardizerOptions())
+    chunks = read_chunks(path)
+    first = next(chunks, None)
+    if first is None:
+        raise InputDataError(f"{path.name}: no records")
+    columns = [str(c) for c in first.frame.columns]
+    smiles_column = smiles_column or guess_smiles_column(columns)
+    _check_columns(columns, [smiles_column])
+    report = ImportReport(dataset=path.name)
+    started = time.perf_counter()
+    work = _work(_prepend(first, chunks), 0, smiles_column)
+    with tqdm(unit="mol", desc=f"validate {path.name}", disable=not progress) as bar:
+        for piece, results in imap_chunks(worker, work, n_jobs=n_jobs):
+            _tally(report, piece, results)
+            report.rows += len(results)
+            bar.update(len(results))
+    report.invalid = len(report.failures)
+    report.valid = report.rows - report.invalid
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _prepend(first: RecordChunk, rest: Iterator[RecordChunk]) -> Iterator[RecordChunk]:
+    yield first
+    yield from rest

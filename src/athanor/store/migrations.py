@@ -1,0 +1,47 @@
+"""Forward migrations of the store schema.
+
+`MIGRATIONS[v]` upgrades a store from schema version v to v + 1 inside one transaction.
+A store written by a newer Athanor is refused with `SchemaVersionError`, never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, select, update
+
+from athanor.core.errors import SchemaVersionError
+from athanor.store.schema import SCHEMA_VERSION, meta
+
+Migration = Callable[[Connection], None]
+
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def stored_version(connection: Connection) -> int:
+    """The schema version recorded in the store."""
+    value = connection.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
+    return int(value.scalar_one())
+
+
+def upgrade(connection: Connection, latest: int = SCHEMA_VERSION) -> int:
+    """Apply pending migrations in order; return the version reached.
+
+    Raises:
+        SchemaVersionError: if the store is newer than `latest`, or a step is missing.
+    """
+    version = stored_version(connection)
+    if version > latest:
+        raise SchemaVersionError(
+            f"the store has schema version {version}, but this Athanor reads up to version "
+            f"{latest}: upgrade athanor (pip install -U athanor)"
+        )
+    while version < latest:
+        if version not in MIGRATIONS:
+            raise SchemaVersionError(f"no migration from schema version {version}")
+        MIGRATIONS[version](connection)
+        version += 1
+        connection.execute(
+            update(meta).where(meta.c.key == "schema_version").values(value=str(version))
+        )
+    return version

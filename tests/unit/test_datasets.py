@@ -1,0 +1,167 @@
+"""Shipped data sets: registry, loaders, fixed splits, licences."""
+
+from __future__ import annotations
+
+import fnmatch
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from athanor.core.errors import InputDataError
+from athanor.datasets import (
+    dataset_info,
+    dataset_path,
+    list_datasets,
+    load_dataset,
+    load_split,
+    load_splits,
+)
+
+NAMES = [
+    "esol",
+    "freesolv",
+    "lipophilicity",
+    "redox_oxidation",
+    "absorption",
+    "qm9",
+    "enamine10k",
+    "zinc250k",
+]
+DATA_DIR = dataset_path("esol").parent
+# Mirrors [tool.setuptools.package-data] in pyproject.toml: anything else would not be installed.
+PACKAGE_DATA_GLOBS = ("*.csv.gz", "*.smi.gz", "*.txt", "LICENSE*")
+
+
+def shared_smiles(parts: dict[str, pd.DataFrame]) -> set[str]:
+    """SMILES that occur in more than one part of a split."""
+    seen: dict[str, str] = {}
+    shared = set()
+    for part, frame in parts.items():
+        for smiles in set(frame["smiles"]):
+            if seen.setdefault(smiles, part) != part:
+                shared.add(smiles)
+    return shared
+
+
+def test_registry_names():
+    assert [info.name for info in list_datasets()] == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dataset_loads_with_registered_shape_and_columns(name):
+    info = dataset_info(name)
+    frame = load_dataset(name)
+    assert len(frame) == info.n_rows
+    columns = [info.smiles_column, *info.target_columns, *info.condition_columns]
+    assert set(columns) <= set(frame.columns)
+    assert frame[info.smiles_column].notna().all()
+    assert (frame[info.smiles_column].str.strip() == frame[info.smiles_column]).all()
+    assert len(info.units) == len(info.target_columns)
+    for column in info.target_columns:
+        assert pd.api.types.is_float_dtype(frame[column])
+
+
+def test_expected_row_counts():
+    counts = {info.name: info.n_rows for info in list_datasets()}
+    assert counts == {
+        "esol": 1128,
+        "freesolv": 642,
+        "lipophilicity": 4200,
+        "redox_oxidation": 1424,
+        "absorption": 28734,
+        "qm9": 10000,
+        "enamine10k": 10560,
+        "zinc250k": 249456,
+    }
+
+
+def test_enamine_scores_merged_with_missing_as_nan():
+    frame = load_dataset("enamine10k")
+    assert frame["score"].isna().sum() == 111
+    assert frame["score"].min() == pytest.approx(-9.9)
+    assert frame["score"].max() < 0  # Vina scores: negative kcal/mol, lower is better
+
+
+def test_qm9_subset_sorted_unique_and_consistent():
+    frame = load_dataset("qm9")
+    assert frame["id"].is_unique and frame["id"].is_monotonic_increasing
+    gap = frame["lumo_ha"] - frame["homo_ha"]
+    np.testing.assert_allclose(frame["gap_ha"], gap, atol=2e-4)
+
+
+def test_zinc_has_unique_smiles_and_no_header():
+    smiles = load_dataset("zinc250k")["smiles"]
+    assert smiles.is_unique
+    assert smiles.iloc[0] == "CC(C)(C)c1ccc2occ(CC(=O)Nc3ccccc3F)c2c1"
+
+
+@pytest.mark.parametrize("split", ["group_by_smiles", "scaffold"])
+def test_grouped_splits_never_share_a_dye(split):
+    parts = load_splits("absorption", split)
+    assert list(parts) == ["train", "val", "test"]
+    assert shared_smiles(parts) == set()
+
+
+def test_random_split_shares_dyes_between_parts():
+    # Pairs are split at random, so the same dye appears with different solvents across parts.
+    assert len(shared_smiles(load_splits("absorption", "random"))) > 100
+
+
+def test_split_sizes_and_columns():
+    sizes = {
+        part: len(frame) for part, frame in load_splits("absorption", "group_by_smiles").items()
+    }
+    assert sizes == {"train": 21253, "val": 2566, "test": 2576}
+    test = load_split(split="random", part="test")
+    assert len(test) == 2639
+    assert list(test.columns) == ["smiles", "solvent", "peakwavs_max"]
+
+
+@pytest.mark.parametrize(
+    ("call", "valid"),
+    [
+        (lambda: load_dataset("esoll"), NAMES),
+        (lambda: dataset_info("QM9"), NAMES),
+        (lambda: dataset_path("tox21"), NAMES),
+        (lambda: load_split("absorption", "time", "train"), ["random", "scaffold"]),
+        (lambda: load_split("absorption", "random", "validation"), ["train", "val", "test"]),
+    ],
+)
+def test_unknown_names_raise_input_data_error_listing_choices(call, valid):
+    with pytest.raises(InputDataError) as caught:
+        call()
+    message = str(caught.value)
+    assert "\n" not in message
+    for choice in valid:
+        assert choice in message
+
+
+def test_split_of_dataset_without_splits_is_rejected():
+    with pytest.raises(InputDataError, match="no fixed splits"):
+        load_splits("esol", "random")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_licence_and_citation_present(name):
+    info = dataset_info(name)
+    assert info.citation and info.licence and info.description
+    sources = (DATA_DIR / "SOURCES.txt").read_text()
+    section = sources.split(f"[{name}]\n", 1)[1].split("\n[", 1)[0]
+    assert info.filename in section
+    assert "Cite:" in section
+    if info.licence_file is not None:
+        assert (DATA_DIR / info.licence_file).read_text().lstrip().startswith("MIT License")
+        assert info.licence_file in section
+
+
+def test_every_data_file_is_package_data():
+    for path in DATA_DIR.iterdir():
+        assert any(fnmatch.fnmatch(path.name, glob) for glob in PACKAGE_DATA_GLOBS), path.name
+
+
+def test_import_does_not_load_pandas():
+    code = "import sys, athanor.datasets; assert 'pandas' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
