@@ -35,7 +35,8 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
         ]  # fmt: skip
         lines.append(
             f"| {dataset} | {split} | {model} | {len(seeds)} | {seeds['epochs'].iloc[0]} | "
-            + " | ".join(cells) + " |"
+            + " | ".join(cells)
+            + " |"
         )
     (destination / "results.md").write_text("\n".join(lines) + "\n")
     return table

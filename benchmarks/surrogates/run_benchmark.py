@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report import write_report  # noqa: E402
-from splits import write_splits  # noqa: E402
+from report import write_report
+from splits import write_splits
 
-from athanor.core.parallel import single_thread_environment  # noqa: E402
+from athanor.core.parallel import single_thread_environment
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -152,8 +152,10 @@ def main() -> None:
                 print(f"  failed: {error}", flush=True)
                 continue
             path.write_text(json.dumps(result, indent=1))
-            print(f"  rmse {result['rmse']:.3f}  train {result['train_mol_per_s']:.0f} mol/s",
-                  flush=True)
+            print(
+                f"  rmse {result['rmse']:.3f}  train {result['train_mol_per_s']:.0f} mol/s",
+                flush=True,
+            )
             write_report(results, HERE)
     write_report(results, HERE)
 

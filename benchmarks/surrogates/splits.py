@@ -20,7 +20,9 @@ SCAFFOLD_DATASETS = ("esol", "freesolv", "lipophilicity")
 ABSORPTION_SPLITS = ("random", "scaffold", "group_by_smiles")
 
 
-def balanced_scaffold_split(smiles: list[str], seed: int, sizes=(0.8, 0.1, 0.1)) -> list[np.ndarray]:
+def balanced_scaffold_split(
+    smiles: list[str], seed: int, sizes=(0.8, 0.1, 0.1)
+) -> list[np.ndarray]:
     """Row indices of train, val and test: scaffold groups never straddle two parts.
 
     Groups larger than half the test size are placed first (as chemprop does), the rest in a

@@ -8,7 +8,7 @@ a maximum number of heavy atoms.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, partial
 
 from rdkit import Chem, rdBase
@@ -63,18 +63,60 @@ def _tautomer_enumerator() -> rdMolStandardize.TautomerEnumerator:
     return rdMolStandardize.TautomerEnumerator()
 
 
+def _steps(options: StandardizerOptions) -> list[Callable[[Chem.Mol], Chem.Mol | None]]:
+    """The enabled steps; in-place RDKit variants (~25 % faster) return None."""
+    steps: list[Callable[[Chem.Mol], Chem.Mol | None]] = []
+    if options.cleanup:
+        steps.append(rdMolStandardize.CleanupInPlace)
+    if options.largest_fragment:
+        steps.append(_fragment_chooser().chooseInPlace)
+    if options.neutralize:
+        steps.append(_uncharger().unchargeInPlace)
+    if options.canonical_tautomer:
+        steps.append(_tautomer_enumerator().Canonicalize)
+    return steps
+
+
+def _is_valid(mol: Chem.Mol) -> bool:
+    """Whether `mol` is still a valid molecule (SanitizeMol misses some broken aromaticity)."""
+    try:
+        Chem.Kekulize(Chem.Mol(mol))
+    except Chem.MolSanitizeException:
+        return False
+    return Chem.SanitizeMol(Chem.Mol(mol), catchErrors=True) == Chem.SANITIZE_NONE
+
+
+def _apply(step, mol: Chem.Mol) -> Chem.Mol:
+    result = step(mol)
+    return mol if result is None else result
+
+
 def _apply_steps(mol: Chem.Mol, options: StandardizerOptions) -> Chem.Mol:
-    """Standardise a copy of `mol` (the in-place RDKit variants are ~25 % faster)."""
-    mol = Chem.Mol(mol)
+    """Standardise a copy of `mol`.
+
+    Some RDKit normalisation rules break valid molecules (e.g. they "neutralise" mesoionic
+    sydnones into a form that cannot be kekulised). The fast path applies every step; if the
+    result is not a valid molecule, the steps are redone one by one and a step that breaks the
+    molecule is skipped.
+    """
+    steps = _steps(options)
     with rdBase.BlockLogs():
-        if options.cleanup:
-            rdMolStandardize.CleanupInPlace(mol)
-        if options.largest_fragment:
-            _fragment_chooser().chooseInPlace(mol)
-        if options.neutralize:
-            _uncharger().unchargeInPlace(mol)
-        if options.canonical_tautomer:
-            mol = _tautomer_enumerator().Canonicalize(mol)
+        fast = Chem.Mol(mol)
+        try:
+            for step in steps:
+                fast = _apply(step, fast)
+            if _is_valid(fast):
+                return fast
+        except (RuntimeError, ValueError, Chem.MolSanitizeException):
+            pass
+        for step in steps:
+            candidate = Chem.Mol(mol)
+            try:
+                candidate = _apply(step, candidate)
+            except (RuntimeError, ValueError, Chem.MolSanitizeException):
+                continue
+            if _is_valid(candidate):
+                mol = candidate
     return mol
 
 
@@ -102,7 +144,7 @@ def standardize_mol(mol: Chem.Mol, options: StandardizerOptions | None = None) -
     options = options or StandardizerOptions()
     try:
         mol = _apply_steps(mol, options)
-    except (RuntimeError, ValueError) as error:  # RDKit raises these for exotic inputs
+    except (RuntimeError, ValueError, Chem.MolSanitizeException) as error:  # exotic inputs
         raise MoleculeError(
             FailureReason.STANDARDIZATION, f"standardisation failed: {error}"
         ) from None
@@ -133,11 +175,14 @@ def standardize_or_failure(
     text: str, options: StandardizerOptions, fmt: MoleculeFormat = "auto"
 ) -> Molecule | MoleculeFailure:
     """`standardize`, returning a `MoleculeFailure` instead of raising (for batches)."""
+    excerpt = text if isinstance(text, str) else repr(text)
     try:
         return standardize(text, options, fmt)
     except MoleculeError as error:
-        excerpt = text if isinstance(text, str) else repr(text)
         return MoleculeFailure(input=excerpt, reason=str(error.reason), message=str(error))
+    except Exception as error:  # one molecule must never abort a batch
+        message = f"unexpected {type(error).__name__}: {error}"
+        return MoleculeFailure(excerpt, str(FailureReason.STANDARDIZATION), message)
 
 
 def standardize_many(

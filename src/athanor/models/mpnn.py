@@ -51,13 +51,15 @@ class BondMessagePassing(nn.Module):
         """Encode a batch: returns shape (n_molecules, hidden_size)."""
         source, target = graph.edge_source, graph.edge_target
         atom_in = self.atom_input(graph.atom_codes) + graph.atom_mass * self.mass_input
-        initial = atom_in[source] + self.bond_input(graph.edge_codes)  # (n_edges, d)
+        initial = atom_in.index_select(0, source) + self.bond_input(
+            graph.edge_codes
+        )  # (n_edges, d)
         state = torch.relu(initial)
         reverse = graph.reverse_edge
         for _ in range(self.depth - 1):
             incoming = torch.zeros_like(atom_in).index_add_(0, target, state)  # (n_atoms, d)
             # message into v→w: everything arriving at v except what came back from w
-            message = incoming[source] - state[reverse]
+            message = incoming.index_select(0, source) - state.index_select(0, reverse)
             state = self.dropout(torch.relu(initial + self.message(message)))
         incoming = torch.zeros_like(atom_in).index_add_(0, target, state)
         atom_out = self.atom_output(graph.atom_codes) + graph.atom_mass * self.mass_output
@@ -132,6 +134,8 @@ class MPNNNetwork(nn.Module):
             parts.append(conditions)
         return torch.cat(parts, dim=1)
 
-    def forward(self, graphs: Sequence[GraphBatch], conditions: torch.Tensor | None) -> torch.Tensor:
+    def forward(
+        self, graphs: Sequence[GraphBatch], conditions: torch.Tensor | None
+    ) -> torch.Tensor:
         """Raw outputs, shape (b, n_outputs)."""
         return self.head(self.embed(graphs, conditions))

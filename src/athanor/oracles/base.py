@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -117,18 +117,19 @@ class Oracle:
         Returns:
             n evaluations with status ``ok``, ``failed`` or ``timeout``.
         """
-        return [self._evaluate_safely(item) for item in smiles]
+        return [self.guarded(self.evaluate_one, item) for item in smiles]
 
-    def _evaluate_safely(self, smiles: str) -> Evaluation:
+    def guarded(self, compute: Callable[..., OracleResult | dict], *args: Any) -> Evaluation:
+        """Run ``compute(*args)`` and turn its result or its exception into an `Evaluation`."""
         start = time.perf_counter()
         try:
-            result = self.evaluate_one(smiles)
+            result = compute(*args)
         except OracleFailure as error:
             return Evaluation(error.status, message=str(error), runtime_s=_since(start))
         except MoleculeError as error:
             return Evaluation("failed", message=f"{error.reason}: {error}", runtime_s=_since(start))
         except Exception as error:  # a bug or a library error: still one failed item
-            log.debug("%s raised on %r", self.name, smiles, exc_info=True)
+            log.debug("%s raised on %r", self.name, args, exc_info=True)
             message = f"{type(error).__name__}: {error}"
             return Evaluation("failed", message=message, runtime_s=_since(start))
         if not isinstance(result, OracleResult):
@@ -139,6 +140,24 @@ class Oracle:
     def __repr__(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.parameters.model_dump().items())
         return f"{type(self).__name__}({options})"
+
+
+def checked_values(values: Any, properties: dict[str, str]) -> dict[str, float]:
+    """Validate what user code returned: a mapping of every declared property to a number.
+
+    Raises:
+        OracleFailure: not a mapping, a missing or undeclared property, or a non-number.
+    """
+    if not isinstance(values, dict):
+        raise OracleFailure(f"expected a dict of property values, got {type(values).__name__}")
+    missing = sorted(set(properties) - set(values))
+    undeclared = sorted(set(values) - set(properties))
+    if missing or undeclared:
+        raise OracleFailure(f"properties missing: {missing}, undeclared: {undeclared}")
+    try:
+        return {name: float(values[name]) for name in properties}
+    except (TypeError, ValueError) as error:
+        raise OracleFailure(f"non-numeric property value: {error}") from None
 
 
 def _since(start: float) -> float:

@@ -129,6 +129,8 @@ class DFTOracle(Oracle):
         params = self.parameters
         structure = embed_structure(smiles, seed=params.seed)
         _check_scope(structure, params)
+        if params.excited_states and structure.unpaired:
+            raise OracleFailure("TDA excited states are computed for closed shells only")
         if params.xtb_geometry:
             structure = optimize_geometry(structure, XTBParameters())
         mf = _mean_field(structure, params)
@@ -137,7 +139,5 @@ class DFTOracle(Oracle):
             raise OracleFailure(f"{params.xc}/{params.basis} SCF did not converge")
         values = {"energy": energy, **_frontier_orbitals(mf)}
         if params.excited_states:
-            if structure.unpaired:
-                raise OracleFailure("TDA excited states are computed for closed shells only")
             values.update(_excited_states(mf, params.n_states))
         return OracleResult(values, geometry=structure.to_xyz(f"{params.xc}/{params.basis}"))

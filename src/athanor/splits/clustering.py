@@ -49,5 +49,7 @@ def fingerprint_clusters(
     fingerprints /= np.maximum(norms, 1.0)
     k = min(n_clusters, len(unique))
     kmeans = KMeans(k, init="random", n_init=1, random_state=seed).fit(fingerprints)
-    logger.info("k-means: %d molecules in %d clusters, %d iterations", len(unique), k, kmeans.n_iter_)
+    logger.info(
+        "k-means: %d molecules in %d clusters, %d iterations", len(unique), k, kmeans.n_iter_
+    )
     return kmeans.labels_[inverse]

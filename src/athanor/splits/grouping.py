@@ -24,15 +24,24 @@ def group_rows(keys: Sequence[Hashable]) -> list[np.ndarray]:
     return [np.asarray(members, dtype=np.int64) for members in rows.values()]
 
 
+def _unfilled_fraction(targets: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """Shape (3,), the fraction of each part's target still free; -inf for an empty target."""
+    free = np.full(3, -np.inf)
+    np.divide(targets - filled, targets, out=free, where=targets > 0)
+    return free
+
+
 def assign_groups(
     groups: Sequence[np.ndarray], sizes: tuple[float, float, float], seed: int
 ) -> SplitIndices:
     """Balanced assignment of whole groups, as chemprop's balanced scaffold split.
 
     Groups larger than half the validation or test target are "big": they are placed first,
-    so they land in the training set; the other groups follow in an order shuffled by `seed`.
+    largest first, so they land in the training set; the other groups follow in an order
+    shuffled by `seed` (chemprop shuffles the big groups too, which can send the largest
+    scaffold set to the test set when it does not fit after another big one).
     Each group goes to the first part (train, val, test) it fits in; a group that fits nowhere
-    goes to the part furthest below its target. No group is ever divided.
+    goes to the part with the largest fraction of its target still free. No group is ever divided.
 
     Args:
         groups: row indices of each group; together a partition of ``0..n-1``.
@@ -45,14 +54,15 @@ def assign_groups(
     n_rows = sum(len(group) for group in groups)
     targets = np.asarray(sizes) * n_rows
     is_big = [len(group) > min(targets[1:]) / 2 for group in groups]
-    rng = np.random.default_rng(seed)
-    big = [groups[i] for i in rng.permutation(len(groups)) if is_big[i]]
-    small = [groups[i] for i in rng.permutation(len(groups)) if not is_big[i]]
+    order = np.random.default_rng(seed).permutation(len(groups))
+    # largest first, so that the biggest sets are the ones that fill the training part
+    big = sorted((groups[i] for i in order if is_big[i]), key=len, reverse=True)
+    small = [groups[i] for i in order if not is_big[i]]
     parts: list[list[np.ndarray]] = [[], [], []]
     filled = np.zeros(3)
     for group in big + small:
         fits = np.flatnonzero(filled + len(group) <= targets + 1e-9)
-        part = fits[0] if fits.size else int(np.argmax(targets - filled))
+        part = fits[0] if fits.size else int(np.argmax(_unfilled_fraction(targets, filled)))
         parts[part].append(group)
         filled[part] += len(group)
     return SplitIndices(*(np.concatenate(part or [np.empty(0, np.int64)]) for part in parts))

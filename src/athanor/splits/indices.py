@@ -30,9 +30,11 @@ def check_sizes(sizes: Sequence[float]) -> tuple[float, float, float]:
     return values  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SplitIndices:
     """A partition of rows ``0..n-1`` into train, validation and test parts.
+
+    Compare two splits by their `labels`; ``==`` is identity, as for NumPy-holding records.
 
     Attributes:
         train: shape (n_train,), sorted row indices.
@@ -76,5 +78,7 @@ class SplitIndices:
         labels = np.asarray(labels, dtype=object)
         unknown = set(labels) - set(PARTS)
         if unknown:
-            raise InputDataError(f"unknown split labels {sorted(map(str, unknown))}; expected {PARTS}")
+            raise InputDataError(
+                f"unknown split labels {sorted(map(str, unknown))}; expected {PARTS}"
+            )
         return cls(*(np.flatnonzero(labels == part) for part in PARTS))

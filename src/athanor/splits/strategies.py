@@ -22,7 +22,9 @@ Sizes = Sequence[float]
 DEFAULT_SIZES = (0.8, 0.1, 0.1)
 
 
-def random_split(smiles: Sequence[str], sizes: Sizes = DEFAULT_SIZES, seed: int = 0) -> SplitIndices:
+def random_split(
+    smiles: Sequence[str], sizes: Sizes = DEFAULT_SIZES, seed: int = 0
+) -> SplitIndices:
     """Rows shuffled by `seed` and cut at the requested fractions (rounded to whole rows).
 
     Duplicated molecules (e.g. one dye in several solvents) can land in several parts: use
@@ -55,8 +57,9 @@ def scaffold_split(
 ) -> SplitIndices:
     """Balanced Bemis–Murcko scaffold split, as in chemprop.
 
-    Scaffold sets larger than half the validation or test target go to training first; the
-    others are shuffled by `seed`. All acyclic molecules share the empty scaffold.
+    Scaffold sets larger than half the validation or test target go to training first,
+    largest first; the others are shuffled by `seed`. All acyclic molecules share the empty
+    scaffold.
 
     Args:
         smiles: length n.
@@ -114,8 +117,8 @@ def make_split(
         **options: strategy-specific keywords (``generic``, ``n_clusters``).
 
     Raises:
-        InputDataError: for an unknown strategy (the message lists the valid ones), or
-            `groups` given to a strategy other than ``group``.
+        InputDataError: for an unknown strategy or option (the message lists the valid
+            ones), `groups` given to a strategy other than ``group``, or of the wrong length.
     """
     splitter = SPLITTERS.get(strategy)
     if splitter is None:

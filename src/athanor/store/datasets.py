@@ -212,5 +212,18 @@ class DatasetsMixin:
             frame = pd.read_sql(query, connection)
         extra = pd.DataFrame([jsonutil.loads(e) for e in frame["extra"]], index=frame.index)
         extra = extra.reindex(columns=header.columns)
-        extra.columns = [f"input_{c}" if c in STORE_COLUMNS else c for c in header.columns]
+        extra.columns = _unique_input_names(header.columns)
         return pd.concat([frame[list(STORE_COLUMNS)], extra], axis=1)
+
+
+def _unique_input_names(columns: Sequence[str]) -> list[str]:
+    """Input column names, prefixed with ``input_`` (repeatedly) where they clash."""
+    taken = set(STORE_COLUMNS)
+    names = []
+    for column in columns:
+        name = column
+        while name in taken:
+            name = f"input_{name}"
+        taken.add(name)
+        names.append(name)
+    return names

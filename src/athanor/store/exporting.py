@@ -51,7 +51,15 @@ def write_frame(frame: pd.DataFrame, path: str | Path, smiles_column: str = "smi
 
 
 def export_dataset(store: Store, name: str, path: str | Path, include_invalid: bool = False) -> int:
-    """Write a stored data set (canonical SMILES + every input column); return rows written."""
+    """Write a stored data set; return the number of rows written.
+
+    Columns: canonical ``smiles`` and ``inchikey``, then every input column (the input's own
+    SMILES column renamed ``input_smiles`` if it was called ``smiles``); with
+    `include_invalid`, also ``line``, ``status``, ``reason`` and ``message``.
+    """
     frame = store.dataset_frame(name, include_invalid=include_invalid)
-    write_frame(frame, path)
+    internal = ["row", "molecule_id"]
+    if not include_invalid:
+        internal += ["line", "status", "reason", "message"]
+    write_frame(frame.drop(columns=internal), path)
     return len(frame)

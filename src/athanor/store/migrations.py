@@ -24,12 +24,16 @@ def stored_version(connection: Connection) -> int:
     return int(value.scalar_one())
 
 
-def upgrade(connection: Connection, latest: int = SCHEMA_VERSION) -> int:
-    """Apply pending migrations in order; return the version reached.
+def upgrade(connection: Connection, latest: int | None = None) -> int:
+    """Apply pending migrations in order up to `latest` (default: `SCHEMA_VERSION`).
+
+    Returns:
+        The version reached.
 
     Raises:
         SchemaVersionError: if the store is newer than `latest`, or a step is missing.
     """
+    latest = SCHEMA_VERSION if latest is None else latest
     version = stored_version(connection)
     if version > latest:
         raise SchemaVersionError(

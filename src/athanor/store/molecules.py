@@ -48,7 +48,7 @@ def select_molecule_ids(connection: Connection, smiles: Sequence[str]) -> dict[s
     unique = list(dict.fromkeys(smiles))
     for part in chunked(unique):
         query = select(molecules.c.smiles, molecules.c.id).where(molecules.c.smiles.in_(part))
-        ids.update(dict(connection.execute(query).tuples().all()))
+        ids.update({smiles: id_ for smiles, id_ in connection.execute(query)})
     return ids
 
 

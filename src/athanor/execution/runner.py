@@ -1,0 +1,184 @@
+"""Run an oracle over molecules into the store: skip what is done, stream, retry, summarise.
+
+The store is the single source of truth. Before submitting, molecules already finished for
+this oracle fingerprint (a success, or a failure that is not transient) are filtered out, so a
+run killed at any instant and started again recomputes nothing that finished and loses
+nothing: each result is committed as it arrives, in its own transaction. Infrastructure
+failures (a worker died) are retried with exponential back-off up to a budget; every attempt
+is recorded. Chemistry failures and timeouts are final.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from tqdm.auto import tqdm
+
+from athanor.chem import standardize_many
+from athanor.core.records import Molecule
+from athanor.execution.local import LocalExecutor
+from athanor.execution.summary import RunSummary
+from athanor.execution.tasks import Executor, Outcome, Task
+from athanor.oracles.base import Oracle
+
+if TYPE_CHECKING:
+    from athanor.store import Store
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL_S = 0.5
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of transient failures.
+
+    Attributes:
+        max_attempts: attempts per molecule, the first included.
+        backoff_s: delay before the first retry, in seconds; doubled for each further one.
+    """
+
+    max_attempts: int = 3
+    backoff_s: float = 1.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before attempt ``attempt + 1``."""
+        return self.backoff_s * 2 ** (attempt - 1)
+
+
+def _molecule_ids(smiles: Sequence[str], store: Store, summary: RunSummary) -> dict[int, str]:
+    """Store id -> canonical SMILES of the valid inputs, adding new molecules to the store.
+
+    Inputs that are already canonical SMILES in the store skip standardisation, which keeps
+    re-running a finished batch fast.
+    """
+    known = store.molecule_ids(smiles)
+    new = [text for text in dict.fromkeys(smiles) if text not in known]
+    molecules = []
+    for text, result in zip(new, standardize_many(new), strict=True):
+        if isinstance(result, Molecule):
+            molecules.append(result)
+        else:
+            summary.add_invalid(result.message)
+            log.info("invalid input %r: %s", text, result.message)
+    ids = {known[text]: text for text in dict.fromkeys(smiles) if text in known}
+    ids.update(zip(store.add_molecules(molecules), (m.smiles for m in molecules), strict=True))
+    return ids
+
+
+def pending_tasks(
+    oracle: Oracle, smiles: Sequence[str], store: Store, summary: RunSummary
+) -> list[Task]:
+    """Tasks for the molecules among `smiles` this oracle has not finished yet."""
+    ids = _molecule_ids(smiles, store, summary)
+    finished = store.finished_molecule_ids(oracle.fingerprint)
+    summary.cached = len(ids.keys() & finished)
+    return [Task(key, text) for key, text in ids.items() if key not in finished]
+
+
+class _Retries:
+    """Tasks waiting for their back-off delay, earliest first."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, Task]] = []
+        self._order = itertools.count()
+
+    def push(self, task: Task, delay_s: float) -> None:
+        heapq.heappush(self._heap, (time.monotonic() + delay_s, next(self._order), task))
+
+    def due(self) -> list[Task]:
+        now, tasks = time.monotonic(), []
+        while self._heap and self._heap[0][0] <= now:
+            tasks.append(heapq.heappop(self._heap)[2])
+        return tasks
+
+    def wait_s(self) -> float:
+        if not self._heap:
+            return POLL_INTERVAL_S
+        return min(POLL_INTERVAL_S, max(0.0, self._heap[0][0] - time.monotonic()))
+
+
+def _stream(executor: Executor, tasks: list[Task], record, retry: RetryPolicy, bar: tqdm) -> None:
+    """Submit `tasks` and `record` each outcome as it completes, retrying transient ones."""
+    retries, outstanding = _Retries(), len(tasks)
+    for task in tasks:
+        executor.submit(task)
+    while outstanding:
+        for task in retries.due():
+            executor.submit(task)
+        for outcome in executor.poll(retries.wait_s()):
+            again = outcome.transient and outcome.task.attempt < retry.max_attempts
+            record(outcome, again)
+            if again:
+                retries.push(replace(outcome.task, attempt=outcome.task.attempt + 1),
+                             retry.delay(outcome.task.attempt))  # fmt: skip
+            else:
+                outstanding -= 1
+                bar.update(1)
+
+
+def run_oracle(
+    oracle: Oracle,
+    smiles: Sequence[str],
+    store: Store,
+    executor: Executor | None = None,
+    *,
+    retry: RetryPolicy | None = None,
+    progress: bool = False,
+) -> RunSummary:
+    """Evaluate `oracle` on every molecule of `smiles` that the store has no final result for.
+
+    Args:
+        oracle: the oracle to run.
+        smiles: n input molecules (any SMILES; standardised like every store import).
+        store: the project store receiving one row per attempt, as results arrive.
+        executor: where to compute (default: one local worker process).
+        retry: retry budget and back-off for transient failures.
+        progress: show a progress bar with rate and ETA.
+
+    Returns:
+        Counts of cached, invalid, ok, failed and timeout molecules, and failure reasons.
+    """
+    start, retry = time.perf_counter(), retry or RetryPolicy()
+    summary = RunSummary(oracle.name, oracle.fingerprint, requested=len(smiles))
+    store.register_oracle(oracle.fingerprint, oracle.name, oracle.version,
+                          oracle.identity()["parameters"], oracle.properties)  # fmt: skip
+    tasks = pending_tasks(oracle, smiles, store, summary)
+    if tasks:
+        _compute(oracle, tasks, store, executor or LocalExecutor(), retry, summary, progress)
+    summary.wall_s = time.perf_counter() - start
+    log.info("%s", summary.format())
+    return summary
+
+
+def _compute(oracle, tasks, store, executor, retry, summary, progress) -> None:
+    run_id = store.start_run("oracle", oracle.name, {**oracle.identity(), "molecules": len(tasks)})
+    status = "failed"
+
+    def record(outcome: Outcome, again: bool) -> None:
+        store.record_evaluation(outcome.task.key, oracle.fingerprint, outcome.evaluation,
+                                attempt=outcome.task.attempt, transient=again,
+                                run_id=run_id)  # fmt: skip
+        if again:
+            summary.retries += 1
+        else:
+            summary.add(outcome.evaluation)
+
+    bar = tqdm(total=len(tasks), desc=oracle.name, unit="mol", disable=not progress, smoothing=0.05)
+    try:
+        with bar:
+            executor.start(oracle)
+            _stream(executor, tasks, record, retry, bar)
+        status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        executor.close()
+        store.finish_run(run_id, status)

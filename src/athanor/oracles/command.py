@@ -1,0 +1,123 @@
+"""Command oracle: an external program (a docking binary, a DFT code) as an oracle.
+
+The program receives one molecule, as a SMILES line on stdin or as a file whose path replaces
+``{input}`` in the command, and reports a JSON object of property values on stdout or in the
+file named by ``{output}``. ``{smiles}`` in the command is replaced by the SMILES itself. It
+runs in a fresh temporary directory, with one thread per native library, under a timeout.
+A non-zero exit, a crash, a hang or unreadable output is a per-item failure that says which.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from athanor.core.config import StrictModel
+from athanor.core.parallel import single_thread_environment
+from athanor.oracles.base import Oracle, OracleFailure, checked_values
+from athanor.oracles.registry import register_oracle
+
+
+class CommandParameters(StrictModel):
+    """Options of the command oracle.
+
+    Attributes:
+        command: the program and its arguments (no shell); may contain ``{input}``,
+            ``{output}`` and ``{smiles}``.
+        properties: property name -> unit, exactly the keys of the JSON object written.
+        input: ``"stdin"`` (SMILES + newline) or ``"file"`` (``input.smi`` as ``{input}``).
+        output: ``"stdout"`` or ``"file"`` (``output.json`` as ``{output}``).
+        timeout_s: seconds before the program is killed and the item recorded as timeout.
+        program_version: bump it when the program changes (new fingerprint).
+    """
+
+    command: tuple[str, ...]
+    properties: dict[str, str]
+    input: Literal["stdin", "file"] = "stdin"
+    output: Literal["stdout", "file"] = "stdout"
+    timeout_s: float = 600.0
+    program_version: str = "1"
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _substitute(argument: str, smiles: str, workdir: Path) -> str:
+    """Replace the placeholders (not `str.format`: arguments may contain other braces)."""
+    return (
+        argument.replace("{input}", str(workdir / "input.smi"))
+        .replace("{output}", str(workdir / "output.json"))
+        .replace("{smiles}", smiles)
+    )
+
+
+def _check_exit(process: subprocess.CompletedProcess) -> None:
+    if process.returncode < 0:
+        name = signal.Signals(-process.returncode).name
+        raise OracleFailure(f"program killed by signal {name}")
+    if process.returncode > 0:
+        raise OracleFailure(
+            f"program exited with status {process.returncode}: {_excerpt(process.stderr)}"
+        )
+
+
+def parse_json_object(text: str) -> dict:
+    """The JSON object a program wrote, or `OracleFailure` quoting the garbage."""
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError:
+        values = None
+    if not isinstance(values, dict):
+        raise OracleFailure(f"program output is not a JSON object: {_excerpt(text)!r}")
+    return values
+
+
+@register_oracle("command")
+class CommandOracle(Oracle):
+    """Values written as JSON by an external program run once per molecule."""
+
+    version = "1"
+    Parameters = CommandParameters
+
+    @property
+    def properties(self) -> dict[str, str]:
+        return dict(self.parameters.properties)
+
+    def evaluate_one(self, smiles: str) -> dict[str, float]:
+        params = self.parameters
+        with tempfile.TemporaryDirectory(prefix="athanor-command-") as folder:
+            workdir = Path(folder)
+            (workdir / "input.smi").write_text(smiles + "\n")
+            argv = [_substitute(part, smiles, workdir) for part in params.command]
+            process = self._run(argv, smiles if params.input == "stdin" else "", workdir)
+            _check_exit(process)
+            output_file = workdir / "output.json"
+            if params.output == "file" and not output_file.is_file():
+                raise OracleFailure("program wrote no output file")
+            text = output_file.read_text() if params.output == "file" else process.stdout
+        return checked_values(parse_json_object(text), self.properties)
+
+    def _run(self, argv: list[str], stdin: str, workdir: Path) -> subprocess.CompletedProcess:
+        try:
+            return subprocess.run(
+                argv,
+                input=stdin + "\n" if stdin else "",
+                capture_output=True,
+                text=True,
+                cwd=workdir,
+                env=single_thread_environment(),
+                timeout=self.parameters.timeout_s,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise OracleFailure(
+                f"program exceeded its {self.parameters.timeout_s:g} s timeout", "timeout"
+            ) from None
+        except OSError as error:
+            raise OracleFailure(f"cannot start {argv[0]!r}: {error}") from None
