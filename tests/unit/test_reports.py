@@ -13,7 +13,7 @@ from athanor.core.errors import InputDataError
 
 pytest.importorskip("matplotlib")
 
-from athanor.reports import (  # noqa: E402
+from athanor.reports import (
     HtmlReport,
     calibration_plot,
     error_vs_proximity_plot,

@@ -49,14 +49,9 @@ class DFTParameters(StrictModel):
     seed: int = 42
 
 
-def _check_scope(structure: Structure, params: DFTParameters) -> None:
+def _check_basis(structure: Structure, params: DFTParameters) -> None:
     from pyscf import gto
 
-    heavy = int(np.count_nonzero(structure.numbers > 1))
-    if heavy > params.max_heavy_atoms:
-        raise OracleFailure(
-            f"{heavy} heavy atoms exceeds the dft oracle limit of {params.max_heavy_atoms}"
-        )
     for symbol in sorted(set(structure.symbols)):
         try:
             with warnings.catch_warnings():  # PySCF suggests installing basis-set-exchange
@@ -127,8 +122,10 @@ class DFTOracle(Oracle):
 
     def evaluate_one(self, smiles: str) -> OracleResult:
         params = self.parameters
-        structure = embed_structure(smiles, seed=params.seed)
-        _check_scope(structure, params)
+        structure = embed_structure(
+            smiles, max_heavy_atoms=params.max_heavy_atoms, seed=params.seed
+        )
+        _check_basis(structure, params)
         if params.excited_states and structure.unpaired:
             raise OracleFailure("TDA excited states are computed for closed shells only")
         if params.xtb_geometry:

@@ -84,19 +84,27 @@ def _relax(mol: Chem.Mol, max_iterations: int) -> None:
             AllChem.UFFOptimizeMolecule(mol, maxIters=max_iterations)
 
 
-def embed_structure(smiles: str, *, seed: int = 42, max_iterations: int = 500) -> Structure:
+def embed_structure(
+    smiles: str, *, max_heavy_atoms: int, seed: int = 42, max_iterations: int = 500
+) -> Structure:
     """A force-field geometry of one molecule with hydrogens.
 
     Args:
         smiles: the molecule.
+        max_heavy_atoms: larger molecules are refused before any 3-D work.
         seed: random seed of the ETKDG embedding (same seed, same geometry).
         max_iterations: force-field optimisation steps.
 
     Raises:
         MoleculeError: unparsable SMILES.
-        OracleFailure: the molecule cannot be embedded in 3-D.
+        OracleFailure: too many heavy atoms, or the molecule cannot be embedded in 3-D.
     """
-    mol = Chem.AddHs(parse_molecule(smiles, "smiles"))
+    mol = parse_molecule(smiles, "smiles")
+    if mol.GetNumHeavyAtoms() > max_heavy_atoms:
+        raise OracleFailure(
+            f"{mol.GetNumHeavyAtoms()} heavy atoms exceeds this oracle's limit of {max_heavy_atoms}"
+        )
+    mol = Chem.AddHs(mol)
     _embed(mol, seed)
     _relax(mol, max_iterations)
     return Structure(

@@ -136,12 +136,7 @@ def optimize_geometry(structure: Structure, params: XTBParameters) -> Structure:
     return Structure(structure.numbers, atoms.get_positions(), structure.charge, structure.unpaired)
 
 
-def _check_scope(structure: Structure, params: XTBParameters) -> None:
-    heavy = int(np.count_nonzero(structure.numbers > 1))
-    if heavy > params.max_heavy_atoms:
-        raise OracleFailure(
-            f"{heavy} heavy atoms exceeds the xtb oracle limit of {params.max_heavy_atoms}"
-        )
+def _check_elements(structure: Structure) -> None:
     unsupported = sorted({int(z) for z in structure.numbers if z > MAX_ATOMIC_NUMBER})
     if unsupported:
         raise OracleFailure(f"element(s) Z={unsupported} not parametrised in GFN2-xTB (H-Rn)")
@@ -179,8 +174,10 @@ class XTBOracle(Oracle):
 
     def evaluate_one(self, smiles: str) -> OracleResult:
         params = self.parameters
-        structure = embed_structure(smiles, seed=params.seed)
-        _check_scope(structure, params)
+        structure = embed_structure(
+            smiles, max_heavy_atoms=params.max_heavy_atoms, seed=params.seed
+        )
+        _check_elements(structure)
         if params.optimize:
             structure = optimize_geometry(structure, params)
         result = _singlepoint(structure, params)

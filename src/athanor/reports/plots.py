@@ -38,7 +38,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (4.5, 4.5)) -> Axes:
     require("matplotlib", "plots")
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=figsize, layout="constrained")
+    figure = Figure(figsize=figsize)
     return figure.add_subplot()
 
 
@@ -154,20 +154,26 @@ def error_vs_proximity_plot(
     return ax.figure
 
 
+def _write(figure: Figure, target: Path | io.BytesIO, fmt: str) -> None:
+    """Render with fixed SVG ids, no date stamp and tight bounds (the same bytes every time)."""
+    from matplotlib import rc_context
+
+    with rc_context(_SVG_RC):
+        figure.savefig(
+            target, format=fmt, dpi=150, bbox_inches="tight", metadata=_NO_METADATA.get(fmt)
+        )
+
+
 def save_figure(figure: Figure, paths: str | Path | Sequence[str | Path]) -> list[Path]:
     """Write the figure to one or more files, the format given by each suffix (.png, .svg).
 
     Returns:
         the paths written.
     """
-    from matplotlib import rc_context
-
     paths = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fmt = path.suffix.lstrip(".").lower()
-        with rc_context(_SVG_RC):
-            figure.savefig(path, dpi=150, metadata=_NO_METADATA.get(fmt))
+        _write(figure, path, path.suffix.lstrip(".").lower())
     return paths
 
 
@@ -177,13 +183,10 @@ def figure_to_html(figure: Figure, fmt: str = "svg") -> str:
     Raises:
         InputDataError: if `fmt` is neither ``svg`` nor ``png``.
     """
-    from matplotlib import rc_context
-
     if fmt not in ("svg", "png"):
         raise InputDataError(f"figures embed as 'svg' or 'png', not '{fmt}'")
     buffer = io.BytesIO()
-    with rc_context(_SVG_RC):
-        figure.savefig(buffer, format=fmt, dpi=150, metadata=_NO_METADATA.get(fmt))
+    _write(figure, buffer, fmt)
     if fmt == "png":
         encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
         return f'<img alt="figure" src="data:image/png;base64,{encoded}">'

@@ -1,0 +1,143 @@
+"""`athanor oracle`: list the oracles, run one over molecules into the store, export results."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import click
+
+from athanor.cli.common import echo_table, project_option
+from athanor.core.errors import ConfigError, InputDataError
+
+
+@click.group()
+def oracle() -> None:
+    """Compute molecular properties (RDKit, xTB, DFT, tables, your programs) into the store."""
+
+
+@oracle.command("list")
+def list_() -> None:
+    """Show the oracles, what they compute and their parameters."""
+    from athanor.oracles import oracle_class, oracle_names
+
+    for name in oracle_names():
+        cls = oracle_class(name)
+        summary = " ".join((cls.__doc__ or "").split("\n\n")[0].split())
+        click.echo(f"{name}: {summary}")
+        for field, info in cls.Parameters.model_fields.items():
+            default = "required" if info.is_required() else f"default {info.default!r}"
+            click.echo(f"    {field} ({default})")
+
+
+def _parameters(settings: tuple[str, ...], config: str | None) -> dict:
+    """Oracle parameters from a TOML file, overridden by KEY=VALUE settings (JSON values)."""
+    parameters = tomllib.loads(Path(config).read_text()) if config else {}
+    for setting in settings:
+        key, separator, text = setting.partition("=")
+        if not separator:
+            raise ConfigError(f"--param expects KEY=VALUE, got {setting!r}")
+        try:
+            parameters[key] = json.loads(text)
+        except json.JSONDecodeError:
+            parameters[key] = text  # a bare string such as solvent=water
+    return parameters
+
+
+def _input_smiles(store, path: str | None, dataset: str | None, column: str | None) -> list[str]:
+    """SMILES (or mol blocks) of an input file, a stored data set or a shipped one."""
+    import pandas as pd
+
+    if (path is None) == (dataset is None):
+        raise click.UsageError("give either --input FILE or --dataset NAME")
+    if dataset is not None:
+        return _dataset_smiles(store, dataset)
+    from athanor.store.importing import guess_smiles_column
+    from athanor.store.readers import read_chunks
+
+    frame = pd.concat([chunk.frame for chunk in read_chunks(path)], ignore_index=True)
+    column = column or guess_smiles_column(list(frame.columns))
+    if column not in frame.columns:
+        raise InputDataError(f"no column {column!r} in {path}")
+    return frame[column].fillna("").astype(str).tolist()
+
+
+def _dataset_smiles(store, name: str) -> list[str]:
+    from athanor.datasets import dataset_info, list_datasets, load_dataset
+
+    if name in set(store.list_datasets()["name"]):
+        return store.dataset_frame(name)["smiles"].tolist()
+    if name in list_datasets():
+        return load_dataset(name)[dataset_info(name).smiles_column].astype(str).tolist()
+    raise InputDataError(f"no data set {name!r} in the store or shipped with Athanor")
+
+
+@oracle.command("run")
+@click.argument("name")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False), help="Molecule file.")
+@click.option("--dataset", help="A data set in the store (or shipped with Athanor).")
+@click.option("--smiles-column", help="Column with SMILES (default: guessed).")
+@click.option("--limit", type=int, help="Only the first N molecules.")
+@click.option("--param", "settings", multiple=True, help="Oracle parameter KEY=VALUE.")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False), help="TOML parameters.")
+@click.option("--workers", "-w", type=int, help="Worker processes (ray: tasks in flight).")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option("--address", help="Ray cluster address (default: start Ray locally).")
+@click.option("--timeout", type=float, help="Per-molecule time limit in seconds.")
+@click.option("--max-attempts", type=int, default=3, show_default=True,
+              help="Attempts per molecule when a worker dies.")  # fmt: skip
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Export values (CSV/Parquet)."
+)
+@click.option("--progress/--no-progress", default=True)
+@project_option
+def run(name, input_path, dataset, smiles_column, limit, settings, config, workers, executor,
+        address, timeout, max_attempts, output, progress, project) -> None:  # fmt: skip
+    """Run oracle NAME on molecules; results go into the store as they arrive.
+
+    Molecules already finished for this oracle configuration are skipped, so re-running an
+    interrupted command resumes it.
+    """
+    from athanor.execution import RetryPolicy, make_executor, run_oracle
+    from athanor.oracles import make_oracle
+    from athanor.store import Store
+
+    model = make_oracle(name, **_parameters(settings, config))
+    with Store.open(project) as store:
+        smiles = _input_smiles(store, input_path, dataset, smiles_column)[:limit]
+        pool = make_executor(executor, workers, address=address, timeout_s=timeout)
+        retry = RetryPolicy(max_attempts=max_attempts)
+        summary = run_oracle(model, smiles, store, pool, retry=retry, progress=progress)
+        click.echo(summary.format())
+        if output:
+            _export(store, model.fingerprint, output, attempts=False)
+
+
+def _export(store, fingerprint: str, path: str, attempts: bool) -> None:
+    from athanor.store.exporting import write_frame
+
+    frame = store.evaluations_frame(fingerprint) if attempts else store.latest_values(fingerprint)
+    write_frame(frame, path)
+    click.echo(f"wrote {len(frame)} rows to {path}")
+
+
+@oracle.command("results")
+@click.argument("fingerprint")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="CSV or Parquet file.")
+@click.option("--attempts", is_flag=True, help="Every attempt, failures included.")
+@project_option
+def results(fingerprint, output, attempts, project) -> None:
+    """Show or export the results of the oracle with FINGERPRINT (printed by `run`)."""
+    from athanor.store import Store
+
+    with Store.open(project, create=False) as store:
+        if output:
+            _export(store, fingerprint, output, attempts)
+        else:
+            frame = (
+                store.evaluations_frame(fingerprint)
+                if attempts
+                else store.latest_values(fingerprint)
+            )
+            echo_table(frame)

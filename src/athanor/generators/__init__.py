@@ -1,0 +1,1 @@
+"""Generators: models that propose new molecules and learn from their scores (ask/tell)."""
