@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from athanor.core.errors import ConfigError
 from athanor.generators.base import Generator
 
 GENERATORS: dict[str, type[Generator]] = {}
+
+# built-in generators, imported on first use (torch is heavy)
+BUILTIN_MODULES = {
+    "graph_ga": "athanor.generators.graph_ga",
+    "smiles_lm": "athanor.generators.language_model",
+    "selfies_lm": "athanor.generators.language_model",
+    "reinvent": "athanor.generators.reinvent",
+    "vae_bo": "athanor.generators.vae",
+}
 
 
 def register_generator(name: str) -> Callable[[type[Generator]], type[Generator]]:
@@ -27,8 +37,10 @@ def make_generator(name: str, **params) -> Generator:
     Raises:
         ConfigError: unknown name (lists the valid ones) or bad parameters.
     """
+    if name not in GENERATORS and name in BUILTIN_MODULES:
+        importlib.import_module(BUILTIN_MODULES[name])
     if name not in GENERATORS:
-        valid = ", ".join(sorted(GENERATORS)) or "none"
+        valid = ", ".join(sorted(set(GENERATORS) | set(BUILTIN_MODULES)))
         raise ConfigError(f"unknown generator '{name}' (valid: {valid})")
     try:
         return GENERATORS[name](**params)

@@ -1,0 +1,165 @@
+"""D-MPNN surrogate: determinism, uncertainty modes, multi-task masking, multi-component
+inputs, and safe saving."""
+
+import numpy as np
+import pytest
+import torch
+
+from athanor.core.errors import AthanorError, ConfigError, InputDataError
+from athanor.datasets import load_dataset
+from athanor.models import DMPNNRegressor, ModelFileError, Surrogate
+from athanor.models.likelihoods import PointLikelihood
+from athanor.models.persistence import CONFIG_FILE
+
+ESOL = load_dataset("esol").iloc[:40]
+SMILES = ESOL["smiles"].tolist()
+# two tasks: solubility (log mol/L) and molecular weight / 100, the latter half missing
+Y = np.column_stack(
+    [ESOL["measured log solubility in mols per litre"], ESOL["Molecular Weight"] / 100]
+)
+Y[::2, 1] = np.nan
+TINY = {
+    "hidden_size": 16,
+    "ffn_hidden_size": 16,
+    "epochs": 3,
+    "batch_size": 8,
+    "precision": "float32",
+}
+
+
+def fit(**params) -> DMPNNRegressor:
+    torch.set_num_threads(1)
+    return DMPNNRegressor(**(TINY | params)).fit(SMILES, Y)
+
+
+def test_same_seed_gives_identical_predictions_and_another_seed_does_not():
+    first, second, other = fit(seed=3), fit(seed=3), fit(seed=4)
+    np.testing.assert_array_equal(first.predict(SMILES).mean, second.predict(SMILES).mean)
+    assert not np.allclose(first.predict(SMILES).mean, other.predict(SMILES).mean)
+
+
+@pytest.mark.parametrize(
+    ("params", "n_samples"),
+    [
+        ({"uncertainty": "none"}, None),
+        ({"uncertainty": "ensemble", "ensemble_size": 3}, 3),
+        ({"uncertainty": "mve"}, None),
+        ({"uncertainty": "evidential"}, None),
+        ({"uncertainty": "dropout", "dropout": 0.2, "dropout_samples": 5}, 5),
+        ({"uncertainty": "mve", "ensemble_size": 2}, 2),
+    ],
+)
+def test_every_uncertainty_mode_returns_a_full_prediction(params, n_samples):
+    prediction = fit(**params).predict(SMILES[:7])
+    assert prediction.mean.shape == prediction.std.shape == (7, 2)
+    assert np.isfinite(prediction.mean).all() and (prediction.std >= 0).all()
+    if params["uncertainty"] == "none":
+        assert (prediction.std == 0).all()
+    else:
+        assert (prediction.std > 0).all()
+    if n_samples is None:
+        assert prediction.samples is None
+    else:
+        assert prediction.samples.shape == (n_samples, 7, 2)
+        np.testing.assert_allclose(prediction.samples.mean(axis=0), prediction.mean)
+
+
+def test_mc_dropout_predictions_are_reproducible():
+    model = fit(uncertainty="dropout", dropout=0.3, dropout_samples=4)
+    np.testing.assert_array_equal(model.predict(SMILES).std, model.predict(SMILES).std)
+
+
+def test_missing_labels_are_masked_per_task_not_per_row():
+    y = torch.tensor([[1.0, 0.0], [3.0, 5.0]])
+    mask = torch.tensor([[True, False], [True, True]])
+    raw = torch.zeros(2, 2)
+    # squared errors of the three labelled entries only: (1 + 9 + 25) / 3
+    assert float(PointLikelihood().loss(raw, y, mask)) == pytest.approx(35 / 3)
+
+
+def test_a_row_labelled_only_in_one_task_still_trains_that_task():
+    y = Y.copy()
+    y[:20, 0] = np.nan  # task 0 known for 20 rows; task 1 for the other half
+    model = DMPNNRegressor(**TINY).fit(SMILES, y)
+    assert np.isfinite(model.predict(SMILES).mean).all()
+    all_missing = y.copy()
+    all_missing[:, 1] = np.nan
+    with pytest.raises(InputDataError, match="no label"):
+        DMPNNRegressor(**TINY).fit(SMILES, all_missing)
+
+
+def test_save_and_load_reproduce_predictions_bit_for_bit(tmp_path):
+    model = fit(uncertainty="mve", ensemble_size=2)
+    model.save(tmp_path / "model")
+    loaded = Surrogate.load(tmp_path / "model")
+    assert isinstance(loaded, DMPNNRegressor) and loaded.get_params() == model.get_params()
+    before, after = model.predict(SMILES), loaded.predict(SMILES)
+    np.testing.assert_array_equal(before.mean, after.mean)
+    np.testing.assert_array_equal(before.std, after.std)
+
+
+def test_multi_component_inputs_with_conditions_save_and_reload(tmp_path):
+    pairs = np.column_stack([SMILES, ["O", "CCO"] * 20])
+    conditions = np.linspace(280, 320, 40)
+    model = DMPNNRegressor(**TINY, shared_encoder=False).fit(pairs, Y, conditions=conditions)
+    assert len(model.networks_[0].encoders) == 2
+    assert model.embed(pairs, conditions=conditions).shape == (40, 2 * 16 + 1)
+    model.save(tmp_path)
+    reloaded = DMPNNRegressor.load(tmp_path).predict(pairs, conditions=conditions)
+    np.testing.assert_array_equal(reloaded.mean, model.predict(pairs, conditions=conditions).mean)
+    with pytest.raises(InputDataError, match="2 molecule"):
+        model.predict(SMILES, conditions=conditions)
+
+
+def test_validation_data_selects_the_best_epoch():
+    model = DMPNNRegressor(**TINY | {"epochs": 6, "patience": 2})
+    model.fit(SMILES[:30], Y[:30], val=(SMILES[30:], Y[30:]))
+    assert model.predict(SMILES[30:]).mean.shape == (10, 2)
+
+
+def test_newer_schema_is_refused_with_one_line(tmp_path):
+    fit().save(tmp_path)
+    config = (
+        (tmp_path / CONFIG_FILE).read_text().replace('"schema_version": 1', '"schema_version": 99')
+    )
+    (tmp_path / CONFIG_FILE).write_text(config)
+    with pytest.raises(ModelFileError, match="schema 99") as error:
+        Surrogate.load(tmp_path)
+    assert isinstance(error.value, AthanorError) and "\n" not in str(error.value)
+
+
+def test_truncated_weights_are_refused_with_one_line(tmp_path):
+    fit().save(tmp_path)
+    weights = tmp_path / "weights.pt"
+    weights.write_bytes(weights.read_bytes()[:500])
+    with pytest.raises(ModelFileError, match="truncated or corrupt") as error:
+        Surrogate.load(tmp_path)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_model_is_a_model_file_error(tmp_path):
+    with pytest.raises(ModelFileError, match="config.json is missing"):
+        Surrogate.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"uncertainty": "ensemble", "ensemble_size": 1},
+        {"uncertainty": "dropout", "dropout": 0.0},
+        {"aggregation": "max"},
+        {"depth": 0},
+    ],
+)
+def test_invalid_hyper_parameters_are_config_errors(params):
+    with pytest.raises(ConfigError):
+        DMPNNRegressor(**params).fit(SMILES, Y)
+
+
+def test_predict_before_fit_and_bad_targets_are_input_errors():
+    with pytest.raises(InputDataError, match="not fitted"):
+        DMPNNRegressor().predict(SMILES)
+    with pytest.raises(InputDataError, match="infinite"):
+        DMPNNRegressor(**TINY).fit(SMILES, np.full(40, np.inf))
+    with pytest.raises(InputDataError, match="shape"):
+        DMPNNRegressor(**TINY).fit(SMILES, Y[:10])
