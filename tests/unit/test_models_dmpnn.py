@@ -138,7 +138,7 @@ def test_truncated_weights_are_refused_with_one_line(tmp_path):
 
 
 def test_missing_model_is_a_model_file_error(tmp_path):
-    with pytest.raises(ModelFileError, match="config.json is missing"):
+    with pytest.raises(ModelFileError, match=r"config\.json is missing"):
         Surrogate.load(tmp_path)
 
 

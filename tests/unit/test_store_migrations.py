@@ -67,3 +67,21 @@ def test_a_missing_migration_step_is_an_error(tmp_path):
     ):
         migrations.upgrade(connection, latest=latest)
     engine.dispose()
+
+
+def test_a_version_1_store_gains_the_selections_table(tmp_path):
+    from sqlalchemy import create_engine, insert
+
+    from athanor.store.schema import meta, metadata
+
+    database = tmp_path / ".athanor" / "store.sqlite"
+    database.parent.mkdir()
+    engine = create_engine(f"sqlite:///{database}")
+    version_1 = [table for table in metadata.sorted_tables if table.name != "selections"]
+    with engine.begin() as connection:
+        metadata.create_all(connection, tables=version_1)
+        connection.execute(insert(meta), [{"key": "schema_version", "value": "1"}])
+    engine.dispose()
+    with Store.open(tmp_path) as store:
+        assert store.selections_frame(run_id=1).empty
+    assert _schema_version(database) == 2

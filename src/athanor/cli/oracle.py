@@ -20,10 +20,15 @@ def oracle() -> None:
 @oracle.command("list")
 def list_() -> None:
     """Show the oracles, what they compute and their parameters."""
+    from athanor.core.errors import UnsupportedError
     from athanor.oracles import oracle_class, oracle_names
 
     for name in oracle_names():
-        cls = oracle_class(name)
+        try:
+            cls = oracle_class(name)
+        except UnsupportedError as error:
+            click.echo(f"{name}: not available ({error})")
+            continue
         summary = " ".join((cls.__doc__ or "").split("\n\n")[0].split())
         click.echo(f"{name}: {summary}")
         for field, info in cls.Parameters.model_fields.items():

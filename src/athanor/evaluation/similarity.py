@@ -79,6 +79,8 @@ def error_vs_proximity(
     if proximity.shape != (y.shape[0],) or not np.all(np.isfinite(proximity)):
         raise InputDataError(f"proximity must be finite with shape ({y.shape[0]},)")
     tasks = task_names(names, y.shape[1])
+    column = np.repeat(proximity[:, None], y.shape[1], axis=1)
+    spearman = _proximity_error_spearman(y, predicted, column)  # also checks the shapes
     error = pd.DataFrame(np.abs(y - predicted), columns=tasks)
     frame = error.assign(bin=proximity_bins(proximity, bins), proximity=proximity).melt(
         id_vars=["bin", "proximity"], var_name="task", value_name="abs_error"
@@ -91,6 +93,4 @@ def error_vs_proximity(
         mae=("abs_error", "mean"),
         rmse=("abs_error", lambda e: float(np.sqrt(np.mean(e**2)))),
     ).reset_index()
-    column = np.repeat(proximity[:, None], y.shape[1], axis=1)
-    spearman = _proximity_error_spearman(y, predicted, column)
     return ErrorVsProximity(table, pd.Series(spearman, index=pd.Index(tasks, name="task")))

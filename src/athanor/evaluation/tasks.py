@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -46,7 +47,7 @@ def task_wise(kernel: Callable[..., float]) -> Callable[..., np.ndarray]:
     """
 
     @functools.wraps(kernel)
-    def metric(y_true: np.ndarray, *columns: np.ndarray, **options: object) -> np.ndarray:
+    def metric(y_true: np.ndarray, *columns: np.ndarray) -> np.ndarray:
         y = as_task_matrix(y_true, "y_true")
         matrices = [as_task_matrix(column, "predictions") for column in columns]
         for matrix in matrices:
@@ -58,7 +59,9 @@ def task_wise(kernel: Callable[..., float]) -> Callable[..., np.ndarray]:
         for t in range(y.shape[1]):
             labelled = ~np.isnan(y[:, t])
             if labelled.any():
-                values[t] = kernel(y[labelled, t], *(m[labelled, t] for m in matrices), **options)
+                values[t] = kernel(y[labelled, t], *(m[labelled, t] for m in matrices))
         return values
 
+    # help() and IDEs show the kernel's argument names with the per-task return type
+    metric.__signature__ = inspect.signature(kernel).replace(return_annotation="np.ndarray")
     return metric

@@ -37,15 +37,20 @@ class BondMessagePassing(nn.Module):
         # W_i [x_atom ; x_bond] as embedding sums: x are one-hot blocks (see featurizers.graph).
         self.atom_input = nn.EmbeddingBag(ATOM_VOCABULARY, hidden_size, mode="sum")
         self.bond_input = nn.EmbeddingBag(BOND_VOCABULARY, hidden_size, mode="sum")
-        self.mass_input = nn.Parameter(torch.zeros(hidden_size))
+        self.mass_input = nn.Parameter(torch.empty(hidden_size))
         self.message = nn.Linear(hidden_size, hidden_size, bias=False)  # W_h
         # W_o [x_atom ; m_atom]
         self.atom_output = nn.EmbeddingBag(ATOM_VOCABULARY, hidden_size, mode="sum")
-        self.mass_output = nn.Parameter(torch.zeros(hidden_size))
+        self.mass_output = nn.Parameter(torch.empty(hidden_size))
         self.state_output = nn.Linear(hidden_size, hidden_size)
         self.dropout = nn.Dropout(dropout)
-        for table in (self.atom_input, self.bond_input, self.atom_output):
-            nn.init.normal_(table.weight, std=0.1)
+        # Initialise as chemprop's nn.Linear on the one-hot inputs: U(±1/sqrt(fan_in)).
+        fan_in_input = ATOM_VOCABULARY + BOND_VOCABULARY + 1
+        fan_in_output = ATOM_VOCABULARY + 1 + hidden_size
+        for weight in (self.atom_input.weight, self.bond_input.weight, self.mass_input):
+            nn.init.uniform_(weight, -(fan_in_input**-0.5), fan_in_input**-0.5)
+        for weight in (self.atom_output.weight, self.mass_output, *self.state_output.parameters()):
+            nn.init.uniform_(weight, -(fan_in_output**-0.5), fan_in_output**-0.5)
 
     def forward(self, graph: GraphBatch) -> torch.Tensor:
         """Encode a batch: returns shape (n_molecules, hidden_size)."""

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from athanor.core.config import StrictModel, validate_config
 from athanor.core.errors import AthanorError, MoleculeError
 from athanor.core.records import Evaluation
+from athanor.oracles.threads import single_threaded
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,8 @@ class Oracle:
         Returns:
             n evaluations with status ``ok``, ``failed`` or ``timeout``.
         """
-        return [self.guarded(self.evaluate_one, item) for item in smiles]
+        with single_threaded():
+            return [self.guarded(self.evaluate_one, item) for item in smiles]
 
     def guarded(self, compute: Callable[..., OracleResult | dict], *args: Any) -> Evaluation:
         """Run ``compute(*args)`` and turn its result or its exception into an `Evaluation`."""

@@ -54,7 +54,10 @@ def check_batch(oracle: Oracle, valid: Sequence[str]) -> None:
     """One result per input, in order; a bad molecule fails alone with a message."""
     _require(oracle.evaluate([]) == [], "an empty batch must give an empty list")
     batch = [valid[0], INVALID_SMILES, *valid[1:]]
-    results = oracle.evaluate(batch)
+    try:
+        results = oracle.evaluate(batch)
+    except Exception as error:
+        raise ConformanceError(f"evaluate raised {type(error).__name__}: {error}") from error
     _require(len(results) == len(batch), "one evaluation per input")
     bad = results.pop(1)
     _require(bad.status == "failed" and bool(bad.message), "an invalid SMILES must fail")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from pyscf import dft, gto, tdscf
 
 from athanor.core.config import StrictModel
 from athanor.oracles.base import Oracle, OracleFailure, OracleResult
@@ -50,8 +51,6 @@ class DFTParameters(StrictModel):
 
 
 def _check_basis(structure: Structure, params: DFTParameters) -> None:
-    from pyscf import gto
-
     for symbol in sorted(set(structure.symbols)):
         try:
             with warnings.catch_warnings():  # PySCF suggests installing basis-set-exchange
@@ -62,8 +61,6 @@ def _check_basis(structure: Structure, params: DFTParameters) -> None:
 
 
 def _mean_field(structure: Structure, params: DFTParameters):
-    from pyscf import dft, gto
-
     mol = gto.M(
         atom=list(zip(structure.symbols, structure.positions.tolist(), strict=True)),
         basis=params.basis,
@@ -88,8 +85,6 @@ def _frontier_orbitals(mf) -> dict[str, float]:
 
 def _excited_states(mf, n_states: int) -> dict[str, float]:
     """S1, T1 (eV), the S1 oscillator strength and ΔE_ST from TDA on a closed-shell SCF."""
-    from pyscf import tdscf
-
     singlets = tdscf.TDA(mf)
     singlets.nstates = n_states
     singlets.kernel()

@@ -6,17 +6,18 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from athanor.core.errors import ConfigError
+from athanor.core.errors import ConfigError, UnsupportedError
 from athanor.oracles.base import Oracle
 
-# name -> module defining it; imported on first use so tblite/pyscf load only when needed
+# name -> (module defining it, pip extra it needs); imported on first use, so that tblite and
+# PySCF load only when their oracle is built
 BUILTIN_MODULES = {
-    "rdkit": "athanor.oracles.rdkit_props",
-    "xtb": "athanor.oracles.xtb",
-    "dft": "athanor.oracles.dft",
-    "table": "athanor.oracles.table",
-    "python": "athanor.oracles.python_fn",
-    "command": "athanor.oracles.command",
+    "rdkit": ("athanor.oracles.rdkit_props", ""),
+    "xtb": ("athanor.oracles.xtb", "xtb"),
+    "dft": ("athanor.oracles.dft", "dft,xtb"),
+    "table": ("athanor.oracles.table", ""),
+    "python": ("athanor.oracles.python_fn", ""),
+    "command": ("athanor.oracles.command", ""),
 }
 _REGISTRY: dict[str, type[Oracle]] = {}
 
@@ -42,9 +43,17 @@ def oracle_class(name: str) -> type[Oracle]:
 
     Raises:
         ConfigError: unknown name (the message lists the valid ones).
+        UnsupportedError: the oracle needs an optional package that is not installed.
     """
     if name not in _REGISTRY and name in BUILTIN_MODULES:
-        importlib.import_module(BUILTIN_MODULES[name])
+        module, extra = BUILTIN_MODULES[name]
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            raise UnsupportedError(
+                f"the {name} oracle needs the '{error.name}' package: "
+                f"pip install 'athanor[{extra}]'"
+            ) from None
     if name not in _REGISTRY:
         raise ConfigError(f"unknown oracle {name!r}; choose one of: {', '.join(oracle_names())}")
     return _REGISTRY[name]

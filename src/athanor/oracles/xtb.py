@@ -14,6 +14,11 @@ References:
 from __future__ import annotations
 
 import numpy as np
+from ase import Atoms
+from ase.optimize import LBFGS
+from tblite.ase import TBLite
+from tblite.exceptions import TBLiteRuntimeError
+from tblite.interface import Calculator
 
 from athanor.core.config import StrictModel
 from athanor.oracles.base import Oracle, OracleFailure, OracleResult
@@ -56,8 +61,6 @@ class XTBParameters(StrictModel):
 
 
 def _calculator(structure: Structure, params: XTBParameters, solvent: str | None = None):
-    from tblite.interface import Calculator
-
     calc = Calculator(
         "GFN2-xTB",
         structure.numbers,
@@ -75,8 +78,6 @@ def _calculator(structure: Structure, params: XTBParameters, solvent: str | None
 
 def _singlepoint(structure: Structure, params: XTBParameters, solvent: str | None = None):
     """A converged tblite result, or `OracleFailure` with tblite's message."""
-    from tblite.exceptions import TBLiteRuntimeError
-
     try:
         return _calculator(structure, params, solvent).singlepoint()
     except TBLiteRuntimeError as error:
@@ -115,10 +116,6 @@ def optimize_geometry(structure: Structure, params: XTBParameters) -> Structure:
     Raises:
         OracleFailure: not converged to `params.fmax` within `params.max_steps` steps.
     """
-    from ase import Atoms
-    from ase.optimize import LBFGS
-    from tblite.ase import TBLite
-
     atoms = Atoms(numbers=structure.numbers, positions=structure.positions)
     atoms.calc = TBLite(
         method="GFN2-xTB",

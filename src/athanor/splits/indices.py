@@ -27,7 +27,7 @@ def check_sizes(sizes: Sequence[float]) -> tuple[float, float, float]:
         )
     if values[0] == 0:
         raise InputDataError("the training fraction must be > 0")
-    return values  # type: ignore[return-value]
+    return values[0], values[1], values[2]
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,7 +15,15 @@ from athanor.store.schema import SCHEMA_VERSION, meta
 
 Migration = Callable[[Connection], None]
 
-MIGRATIONS: dict[int, Migration] = {}
+
+def _add_selections(connection: Connection) -> None:
+    """v1 -> v2: the table of molecules chosen by each campaign round."""
+    from athanor.store.schema import selections
+
+    selections.create(connection)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _add_selections}
 
 
 def stored_version(connection: Connection) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -135,4 +135,16 @@ artifacts = Table(
     Column("n_rows", Integer, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id"), nullable=True),
     Column("created_at", String, nullable=False),
+)
+
+# v2: what each campaign round chose to evaluate (the campaign's own state)
+selections = Table(
+    "selections",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("molecule_id", Integer, ForeignKey("molecules.id"), nullable=False),
+    Column("score", Float, nullable=True),  # acquisition score (None for the initial design)
+    Column("created_at", String, nullable=False),
+    PrimaryKeyConstraint("run_id", "molecule_id"),
 )

@@ -18,13 +18,16 @@ from athanor.store.engine import open_engine
 from athanor.store.evaluations import EvaluationsMixin
 from athanor.store.molecules import MoleculesMixin
 from athanor.store.runs import RunsMixin
+from athanor.store.selections import SelectionsMixin
 from athanor.store.tables import TablesMixin
 
 STORE_DIRECTORY = ".athanor"
 DATABASE_NAME = "store.sqlite"
 
 
-class Store(MoleculesMixin, DatasetsMixin, EvaluationsMixin, RunsMixin, TablesMixin):
+class Store(
+    MoleculesMixin, DatasetsMixin, EvaluationsMixin, RunsMixin, SelectionsMixin, TablesMixin
+):
     """Handle on a project's store; open it with `Store.open`.
 
     Attributes:
