@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-METRICS = ("rmse", "mae", "train_mol_per_s", "predict_mol_per_s", "peak_rss_mb")
+METRICS = ("rmse", "mae", "train_mol_per_cpu_s", "predict_mol_per_cpu_s", "peak_rss_mb")
 
 
 def write_report(results: Path, destination: Path) -> pd.DataFrame:
@@ -20,8 +20,8 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
     grouped = frame.groupby(["dataset", "split", "model"])
     table = grouped[list(METRICS)].agg(["mean", "std"])
     lines = [
-        "| dataset | split | model | seeds | epochs | test RMSE | test MAE | train mol/s "
-        "| predict mol/s | peak RSS MB |",
+        "| dataset | split | model | seeds | epochs | test RMSE | test MAE | train mol/CPU-s "
+        "| predict mol/CPU-s | peak RSS MB |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (dataset, split, model), row in table.iterrows():

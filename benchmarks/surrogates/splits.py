@@ -11,13 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rdkit import Chem, rdBase
 
 from athanor.chem.scaffolds import murcko_scaffold
 from athanor.datasets import dataset_info, load_dataset, load_split
 
 PARTS = ("train", "val", "test")
 SCAFFOLD_DATASETS = ("esol", "freesolv", "lipophilicity")
-ABSORPTION_SPLITS = ("random", "scaffold", "group_by_smiles")
+ABSORPTION_SPLITS = ("scaffold", "group_by_smiles", "random")
 
 
 def balanced_scaffold_split(
@@ -45,12 +46,23 @@ def balanced_scaffold_split(
     return [np.sort(np.array(p, dtype=int)) for p in parts]
 
 
+def _parsable(smiles: pd.Series) -> np.ndarray:
+    with rdBase.BlockLogs():
+        return np.array([Chem.MolFromSmiles(text) is not None for text in smiles])
+
+
 def _frame(data: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Columns smiles[, solvent], y; rows with a missing value or a SMILES that RDKit cannot
+    parse are dropped (chemprop refuses the whole file otherwise)."""
     info = dataset_info(dataset)
     columns = {info.smiles_column: "smiles", info.target_columns[0]: "y"}
     columns.update({c: c for c in info.condition_columns})
     keep = [info.smiles_column, *info.condition_columns, info.target_columns[0]]
-    return data[keep].rename(columns=columns).dropna().reset_index(drop=True)
+    frame = data[keep].rename(columns=columns).dropna()
+    valid = np.logical_and.reduce(
+        [_parsable(frame[c]) for c in ("smiles", *info.condition_columns)]
+    )
+    return frame[valid].reset_index(drop=True)
 
 
 def write_splits(root: Path, seeds: list[int]) -> list[tuple[str, str, int, Path]]:

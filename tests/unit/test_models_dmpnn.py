@@ -18,13 +18,7 @@ Y = np.column_stack(
     [ESOL["measured log solubility in mols per litre"], ESOL["Molecular Weight"] / 100]
 )
 Y[::2, 1] = np.nan
-TINY = {
-    "hidden_size": 16,
-    "ffn_hidden_size": 16,
-    "epochs": 3,
-    "batch_size": 8,
-    "precision": "float32",
-}
+TINY = {"hidden_size": 16, "ffn_hidden_size": 16, "epochs": 3, "batch_size": 8}
 
 
 def fit(**params) -> DMPNNRegressor:

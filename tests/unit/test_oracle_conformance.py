@@ -49,23 +49,31 @@ def _oracles(table_csv, program):
         "rdkit": make_oracle("rdkit"),
         "xtb": make_oracle("xtb"),
         "xtb-ip-ea-solvent": make_oracle("xtb", ip_ea=True, solvent="water"),
-        "dft": make_oracle("dft", basis="sto-3g"),
+        "dft": make_oracle("dft", basis="sto-3g", xtb_geometry=False),
         "table": make_oracle("table", path=str(table_csv), units={"score": "kcal/mol"}),
         "python": PythonOracle.from_function(heavy_atom_count, {"heavy": "count"}),
         "python-batch": PythonOracle.from_function(
             heavy_atom_counts, {"heavy": "count"}, batch=True
-        ),  # fmt: skip
+        ),
         "command": make_oracle(
             "command",
             command=[sys.executable, str(program)],
             properties={"atoms": "count"},
             timeout_s=60,
-        ),  # fmt: skip
+        ),
     }
 
 
-ORACLE_CASES = ["rdkit", "xtb", "xtb-ip-ea-solvent", "dft", "table", "python", "python-batch",
-                "command"]  # fmt: skip
+ORACLE_CASES = [
+    "rdkit",
+    "xtb",
+    "xtb-ip-ea-solvent",
+    "dft",
+    "table",
+    "python",
+    "python-batch",
+    "command",
+]
 
 
 @pytest.mark.parametrize("case", ORACLE_CASES)

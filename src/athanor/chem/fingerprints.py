@@ -13,7 +13,8 @@ from athanor.chem.parse import parse_molecule
 
 
 @cache
-def _morgan_generator(radius: int, n_bits: int) -> rdFingerprintGenerator.FingerprintGenerator64:
+def morgan_generator(radius: int, n_bits: int) -> rdFingerprintGenerator.FingerprintGenerator64:
+    """A cached RDKit Morgan generator (radius 2 = ECFP4-like)."""
     return rdFingerprintGenerator.GetMorganGenerator(radius=radius, fpSize=n_bits)
 
 
@@ -25,7 +26,7 @@ def morgan_fingerprint(
     molecule: str | Chem.Mol, radius: int = 2, n_bits: int = 2048, counts: bool = False
 ) -> np.ndarray:
     """One Morgan fingerprint, shape (n_bits,): bits (uint8 0/1) or counts (uint32)."""
-    generator = _morgan_generator(radius, n_bits)
+    generator = morgan_generator(radius, n_bits)
     mol = _as_mol(molecule)
     if counts:
         return generator.GetCountFingerprintAsNumPy(mol).astype(np.uint32, copy=False)

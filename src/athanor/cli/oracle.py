@@ -90,15 +90,35 @@ def _dataset_smiles(store, name: str) -> list[str]:
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True)
 @click.option("--address", help="Ray cluster address (default: start Ray locally).")
 @click.option("--timeout", type=float, help="Per-molecule time limit in seconds.")
-@click.option("--max-attempts", type=int, default=3, show_default=True,
-              help="Attempts per molecule when a worker dies.")  # fmt: skip
+@click.option(
+    "--max-attempts",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Attempts per molecule when a worker dies.",
+)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Export values (CSV/Parquet)."
 )
 @click.option("--progress/--no-progress", default=True)
 @project_option
-def run(name, input_path, dataset, smiles_column, limit, settings, config, workers, executor,
-        address, timeout, max_attempts, output, progress, project) -> None:  # fmt: skip
+def run(
+    name,
+    input_path,
+    dataset,
+    smiles_column,
+    limit,
+    settings,
+    config,
+    workers,
+    executor,
+    address,
+    timeout,
+    max_attempts,
+    output,
+    progress,
+    project,
+) -> None:
     """Run oracle NAME on molecules; results go into the store as they arrive.
 
     Molecules already finished for this oracle configuration are skipped, so re-running an

@@ -21,19 +21,24 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from athanor.core.errors import ConfigError
+from athanor.core.errors import AthanorError, ConfigError
 from athanor.core.records import Evaluation
 from athanor.execution.tasks import Outcome, Task
-from athanor.execution.worker import serve
+from athanor.execution.worker import READY, serve
 from athanor.oracles.base import Oracle
 
 log = logging.getLogger(__name__)
+
+
+class WorkerStartError(AthanorError):
+    """A worker process died while loading the oracle (a broken installation, not a molecule)."""
 
 
 @dataclass
 class _Worker:
     process: BaseProcess
     connection: Connection
+    ready: bool = False
     task: Task | None = None
     started: float = 0.0
 
@@ -82,30 +87,55 @@ class LocalExecutor:
 
     def _dispatch(self) -> None:
         for worker in self._pool:
-            if worker.task is None and self._queue:
+            if worker.ready and worker.task is None and self._queue:
                 task = self._queue.popleft()
                 worker.task, worker.started = task, time.perf_counter()
-                # a worker that died idle (e.g. could not load the oracle) shows up as a
-                # closed pipe at the next poll and is reported there
+                # a worker that died idle shows up as a closed pipe at the next poll
                 with contextlib.suppress(OSError):
                     worker.connection.send((task.key, task.smiles))
 
     def poll(self, timeout_s: float) -> list[Outcome]:
-        busy = [worker for worker in self._pool if worker.task is not None]
-        if not busy:
+        watched = [w for w in self._pool if w.task is not None or not w.ready]
+        if not any(w.task for w in watched) and not self._queue:
+            time.sleep(timeout_s)  # nothing can complete (e.g. retries waiting for back-off)
             return []
-        wait(
-            [w.connection for w in busy] + [w.process.sentinel for w in busy], self._wait(timeout_s)
-        )
-        outcomes = [outcome for w in busy if (outcome := self._collect(w)) is not None]
+        handles = [w.connection for w in watched] + [w.process.sentinel for w in watched]
+        wait(handles, self._wait(timeout_s))
+        outcomes = []
+        for worker in watched:
+            if not worker.ready:
+                self._check_started(worker)
+            elif (outcome := self._collect(worker)) is not None:
+                outcomes.append(outcome)
         self._dispatch()
         return outcomes
+
+    def _check_started(self, worker: _Worker) -> None:
+        """Mark a worker ready once it has loaded the oracle (the per-call clock starts only
+        then, so a slow start is not a timeout).
+
+        Raises:
+            WorkerStartError: the worker died while loading the oracle.
+        """
+        if not worker.connection.poll():
+            return
+        try:
+            worker.ready = worker.connection.recv() == READY
+        except (EOFError, OSError):
+            worker.process.join(1.0)
+            raise WorkerStartError(
+                f"{_death_message(worker.process).replace('evaluating', 'loading the oracle')}"
+                "; its traceback is above"
+            ) from None
 
     def _wait(self, timeout_s: float) -> float:
         if self.timeout_s is None:
             return timeout_s
         now = time.perf_counter()
-        first_deadline = min(w.started for w in self._pool if w.task) + self.timeout_s
+        busy = [w.started for w in self._pool if w.task is not None]
+        if not busy:
+            return timeout_s
+        first_deadline = min(busy) + self.timeout_s
         return max(0.0, min(timeout_s, first_deadline - now))
 
     def _collect(self, worker: _Worker) -> Outcome | None:
@@ -134,7 +164,8 @@ class LocalExecutor:
         worker.process.join()
         worker.connection.close()
         fresh = self._spawn()
-        worker.process, worker.connection, worker.task = fresh.process, fresh.connection, None
+        worker.process, worker.connection = fresh.process, fresh.connection
+        worker.ready, worker.task = False, None
 
     def close(self) -> None:
         for worker in self._pool:

@@ -50,7 +50,7 @@ class RayExecutor:
         if not ray.is_initialized():
             ray.init(
                 address=self.address,
-                num_cpus=self.workers or None if self.address is None else None,
+                num_cpus=(self.workers or None) if self.address is None else None,
                 runtime_env={"env_vars": {name: "1" for name in THREAD_VARIABLES}},
                 include_dashboard=False,
                 log_to_driver=False,
@@ -75,6 +75,7 @@ class RayExecutor:
         import ray
 
         if not self._running:
+            time.sleep(timeout_s)  # nothing can complete (e.g. retries waiting for back-off)
             return []
         ray.wait(list(self._running), num_returns=1, timeout=timeout_s)
         ready, _ = ray.wait(list(self._running), num_returns=len(self._running), timeout=0)

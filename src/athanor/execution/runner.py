@@ -116,8 +116,10 @@ def _stream(executor: Executor, tasks: list[Task], record, retry: RetryPolicy, b
             again = outcome.transient and outcome.task.attempt < retry.max_attempts
             record(outcome, again)
             if again:
-                retries.push(replace(outcome.task, attempt=outcome.task.attempt + 1),
-                             retry.delay(outcome.task.attempt))  # fmt: skip
+                retries.push(
+                    replace(outcome.task, attempt=outcome.task.attempt + 1),
+                    retry.delay(outcome.task.attempt),
+                )
             else:
                 outstanding -= 1
                 bar.update(1)
@@ -147,8 +149,13 @@ def run_oracle(
     """
     start, retry = time.perf_counter(), retry or RetryPolicy()
     summary = RunSummary(oracle.name, oracle.fingerprint, requested=len(smiles))
-    store.register_oracle(oracle.fingerprint, oracle.name, oracle.version,
-                          oracle.identity()["parameters"], oracle.properties)  # fmt: skip
+    store.register_oracle(
+        oracle.fingerprint,
+        oracle.name,
+        oracle.version,
+        oracle.identity()["parameters"],
+        oracle.properties,
+    )
     tasks = pending_tasks(oracle, smiles, store, summary)
     if tasks:
         _compute(oracle, tasks, store, executor or LocalExecutor(), retry, summary, progress)
@@ -162,9 +169,14 @@ def _compute(oracle, tasks, store, executor, retry, summary, progress) -> None:
     status = "failed"
 
     def record(outcome: Outcome, again: bool) -> None:
-        store.record_evaluation(outcome.task.key, oracle.fingerprint, outcome.evaluation,
-                                attempt=outcome.task.attempt, transient=again,
-                                run_id=run_id)  # fmt: skip
+        store.record_evaluation(
+            outcome.task.key,
+            oracle.fingerprint,
+            outcome.evaluation,
+            attempt=outcome.task.attempt,
+            transient=again,
+            run_id=run_id,
+        )
         if again:
             summary.retries += 1
         else:

@@ -18,6 +18,7 @@ from athanor.core.records import Evaluation
 from athanor.oracles.base import Oracle
 
 _PR_SET_PDEATHSIG = 1
+READY = "ready"
 
 
 def limit_threads() -> None:
@@ -37,14 +38,13 @@ def evaluate_task(oracle: Oracle, smiles: str) -> Evaluation:
 
 
 def serve(connection: Connection, oracle_bytes: bytes) -> None:
-    """Worker main loop: receive ``(key, smiles)``, send back ``(key, Evaluation)``.
-
-    Returns when the driver closes the pipe.
-    """
+    """Worker main loop: send ``"ready"`` once the oracle is loaded, then receive
+    ``(key, smiles)`` and send back ``(key, Evaluation)`` until the driver closes the pipe."""
     limit_threads()
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     oracle: Oracle = pickle.loads(oracle_bytes)
+    connection.send(READY)
     while True:
         try:
             key, smiles = connection.recv()

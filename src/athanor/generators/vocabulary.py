@@ -19,6 +19,7 @@ Representation = Literal["smiles", "selfies"]
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 SPECIAL_TOKENS = (PAD, BOS, EOS)
+PAD_INDEX, BOS_INDEX, EOS_INDEX = 0, 1, 2
 
 SMILES_TOKEN_PATTERN = re.compile(
     r"(\[[^\]]+]|Br?|Cl?|N|O|S|P|F|I|b|c|n|o|s|p|\(|\)|\.|=|#|-|\+|\\|/|:|~|@|\?|>|\*|\$|"
@@ -90,8 +91,6 @@ class Vocabulary:
         self.tokens: list[str] = [*SPECIAL_TOKENS, *chemical]
         self.index: dict[str, int] = {token: i for i, token in enumerate(self.tokens)}
 
-    pad_index, bos_index, eos_index = 0, 1, 2
-
     def __len__(self) -> int:
         return len(self.tokens)
 
@@ -118,13 +117,13 @@ class Vocabulary:
         unknown = [token for token in tokens if token not in self.index]
         if unknown:
             raise TokenizationError(f"unknown tokens {sorted(set(unknown))} in '{smiles}'")
-        return [self.bos_index, *(self.index[token] for token in tokens), self.eos_index]
+        return [BOS_INDEX, *(self.index[token] for token in tokens), EOS_INDEX]
 
     def decode(self, indices: Iterable[int]) -> str:
         """SMILES of a token sequence, read up to the first `<eos>` (specials are skipped)."""
         tokens = []
         for index in indices:
-            if index == self.eos_index:
+            if index == EOS_INDEX:
                 break
             if index >= len(SPECIAL_TOKENS):
                 tokens.append(self.tokens[index])

@@ -27,11 +27,11 @@ from athanor.models.mpnn import MPNNNetwork
 from athanor.models.persistence import ModelFileError, load_weights, save_weights
 from athanor.models.registry import register
 from athanor.models.scaling import Standardizer
-from athanor.models.training import MoleculeData, Schedule, native_bfloat16, train_network
+from athanor.models.training import MoleculeData, Schedule, batch_indices, train_network
 from athanor.models.uncertainty import combine_members, evidential_variance, unscale
 
 Uncertainty = Literal["none", "ensemble", "mve", "evidential", "dropout"]
-PREDICT_BATCH_SIZE = 512
+PREDICT_BATCH_SIZE = 64  # larger batches overflow the CPU caches: slower on one core
 WEIGHTS_FILE = "weights.pt"
 
 
@@ -56,7 +56,6 @@ class _Params(StrictModel):
     ensemble_size: PositiveInt
     dropout_samples: PositiveInt
     evidential_regularization: float = Field(ge=0)
-    precision: Literal["auto", "float32", "bfloat16"]
     seed: int
 
 
@@ -83,10 +82,6 @@ class DMPNNRegressor(Surrogate):
         ensemble_size: networks trained from seeds ``seed, seed + 1, ...``.
         dropout_samples: forward passes with dropout on, for ``"dropout"``.
         evidential_regularization: evidence regulariser weight for ``"evidential"``.
-        precision: training arithmetic: ``"bfloat16"`` mixed precision (about 2x faster on
-            CPUs with bfloat16 instructions, same accuracy in our benchmarks), ``"float32"``,
-            or ``"auto"`` (bfloat16 where the CPU has native support). Predictions are
-            always computed in float32.
         seed: makes featurisation order, initialisation, shuffling and dropout reproducible.
     """
 
@@ -111,7 +106,6 @@ class DMPNNRegressor(Surrogate):
         ensemble_size: int = 1,
         dropout_samples: int = 20,
         evidential_regularization: float = 0.2,
-        precision: str = "auto",
         seed: int = 0,
     ):
         self.hidden_size = hidden_size
@@ -132,7 +126,6 @@ class DMPNNRegressor(Surrogate):
         self.ensemble_size = ensemble_size
         self.dropout_samples = dropout_samples
         self.evidential_regularization = evidential_regularization
-        self.precision = precision
         self.seed = seed
 
     def _checked_params(self) -> _Params:
@@ -207,18 +200,14 @@ class DMPNNRegressor(Surrogate):
         self.condition_scaler_ = None if conditions is None else Standardizer.fit(conditions)
         train = self._featurize(smiles, conditions, targets)
         val_data = self._validation_data(val)
-        bfloat16 = params.precision == "bfloat16" or (
-            params.precision == "auto" and native_bfloat16()
-        )
-        fields = set(Schedule.__dataclass_fields__) - {"bfloat16"}
-        schedule = Schedule(**params.model_dump(include=fields), bfloat16=bfloat16)
+        schedule = Schedule(**params.model_dump(include=set(Schedule.__dataclass_fields__)))
         networks = []
-        for member in range(params.ensemble_size):
-            torch.manual_seed(params.seed + member)
-            network = self._new_network()
-            likelihood = self._likelihood()
-            seed = params.seed + member
-            networks.append(train_network(network, likelihood, train, val_data, schedule, seed))
+        with torch.random.fork_rng():  # leave the caller's global torch RNG untouched
+            for member in range(params.ensemble_size):
+                seed = params.seed + member
+                torch.manual_seed(seed)
+                network, likelihood = self._new_network(), self._likelihood()
+                networks.append(train_network(network, likelihood, train, val_data, schedule, seed))
         self.networks_ = torch.nn.ModuleList(networks)
         return self
 
@@ -235,11 +224,8 @@ class DMPNNRegressor(Surrogate):
 
     def _outputs(self, network: MPNNNetwork, data: MoleculeData) -> np.ndarray:
         """Raw outputs of one forward pass over all rows, shape (n, n_params * t)."""
-        batches = range(0, len(data), PREDICT_BATCH_SIZE)
-        outputs = [
-            network(*data.inputs(np.arange(i, min(i + PREDICT_BATCH_SIZE, len(data)))))
-            for i in batches
-        ]
+        batches = batch_indices(len(data), PREDICT_BATCH_SIZE)
+        outputs = [network(*data.inputs(index)) for index in batches]
         return torch.cat(outputs).numpy().astype(np.float64)
 
     def _member_outputs(self, data: MoleculeData) -> list[np.ndarray]:
@@ -283,10 +269,8 @@ class DMPNNRegressor(Surrogate):
         data = self._featurize(smiles, conditions)
         network = self.networks_[0].eval()
         with torch.inference_mode():
-            parts = [
-                network.embed(*data.inputs(np.arange(i, min(i + PREDICT_BATCH_SIZE, len(data)))))
-                for i in range(0, len(data), PREDICT_BATCH_SIZE)
-            ]
+            batches = batch_indices(len(data), PREDICT_BATCH_SIZE)
+            parts = [network.embed(*data.inputs(index)) for index in batches]
         return torch.cat(parts).numpy()
 
     def _state(self, directory: Path) -> dict[str, Any]:

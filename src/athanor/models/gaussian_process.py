@@ -56,8 +56,14 @@ class TaskPosterior:
     scale: np.ndarray
 
     @classmethod
-    def fit(cls, features: np.ndarray, y: np.ndarray) -> TaskPosterior:
-        """Fit s and σ² by maximum marginal likelihood; y has shape (n,), no NaN."""
+    def fit(cls, features: np.ndarray, y: np.ndarray, noise: float | None) -> TaskPosterior:
+        """Fit s (and σ² unless ``noise`` fixes it) by maximum marginal likelihood.
+
+        Args:
+            features: (n, d) fingerprints.
+            y: (n,) targets, no NaN.
+            noise: fixed σ² in units of the target variance, or None to fit it.
+        """
         scaler = Standardizer.fit(y[:, None])
         z = scaler.transform(y[:, None])[:, 0].astype(np.float64)
         eigenvalues, eigenvectors = np.linalg.eigh(tanimoto(features, features))
@@ -69,9 +75,9 @@ class TaskPosterior:
             spectrum = s * eigenvalues + noise
             return 0.5 * float(np.sum(projected**2 / spectrum) + np.sum(np.log(spectrum)))
 
-        result = minimize(
-            negative_log_likelihood, np.zeros(2), bounds=LOG_BOUNDS, method="L-BFGS-B"
-        )
+        bounds = LOG_BOUNDS if noise is None else [LOG_BOUNDS[0], (np.log(noise),) * 2]
+        start = np.array([0.0, bounds[1][0] if noise else 0.0])
+        result = minimize(negative_log_likelihood, start, bounds=bounds, method="L-BFGS-B")
         s, noise = np.exp(result.x)
         weights = eigenvectors @ (projected / (s * eigenvalues + noise))
         return cls(features, eigenvectors, eigenvalues, weights, np.exp(result.x),
@@ -109,6 +115,8 @@ class TanimotoGPSurrogate(FeatureSurrogate):
     Args:
         features: ``"morgan"`` (bits) or ``"morgan_counts"``.
         radius, n_bits: Morgan fingerprint settings.
+        noise: noise variance as a fraction of each task's target variance; None (default)
+            fits it by maximum marginal likelihood.
         n_samples: joint posterior draws returned by `predict` (0: no samples; memory grows
             as the square of the number of molecules predicted).
         seed: seed of the posterior draws.
@@ -120,12 +128,14 @@ class TanimotoGPSurrogate(FeatureSurrogate):
         features: str = "morgan",
         radius: int = 2,
         n_bits: int = 2048,
+        noise: float | None = None,
         n_samples: int = 0,
         seed: int = 0,
     ):
         self.features = features
         self.radius = radius
         self.n_bits = n_bits
+        self.noise = noise
         self.n_samples = n_samples
         self.seed = seed
 
@@ -133,7 +143,7 @@ class TanimotoGPSurrogate(FeatureSurrogate):
         if self.features not in ("morgan", "morgan_counts"):
             raise ConfigError("the Tanimoto GP needs features 'morgan' or 'morgan_counts'")
         self.posteriors_ = [
-            TaskPosterior.fit(features[rows], targets[rows, task])
+            TaskPosterior.fit(features[rows], targets[rows, task], self.noise)
             for task in range(targets.shape[1])
             for rows in [labelled(targets, task)]
         ]

@@ -8,7 +8,6 @@ import copy
 import logging
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -20,21 +19,10 @@ from athanor.models.mpnn import MPNNNetwork
 logger = logging.getLogger(__name__)
 
 
-def native_bfloat16() -> bool:
-    """True when the CPU has bfloat16 dot-product instructions (AVX512-BF16 or AMX), where
-    mixed-precision training is about twice as fast; elsewhere bfloat16 is emulated (slow)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
 @dataclass(frozen=True)
 class Schedule:
     """Optimisation settings (chemprop's defaults are 50 epochs, batch 64, 2 warm-up epochs,
-    learning rate 1e-4 → 1e-3 → 1e-4). With ``bfloat16``, forward passes run under bfloat16
-    autocast (mixed precision: weights, optimiser and loss stay float32)."""
+    learning rate 1e-4 → 1e-3 → 1e-4)."""
 
     epochs: int
     batch_size: int
@@ -43,7 +31,6 @@ class Schedule:
     max_lr: float
     final_lr: float
     patience: int | None
-    bfloat16: bool
 
     def learning_rate(self, step: int, steps_per_epoch: int) -> float:
         """Linear warm-up from init_lr to max_lr, then exponential decay to final_lr."""
@@ -84,7 +71,10 @@ class MoleculeData:
         return torch.nan_to_num(y, nan=0.0), mask
 
 
-def _batches(n: int, batch_size: int, rng: np.random.Generator | None) -> list[np.ndarray]:
+def batch_indices(
+    n: int, batch_size: int, rng: np.random.Generator | None = None
+) -> list[np.ndarray]:
+    """Row indices of consecutive mini-batches, shuffled when ``rng`` is given."""
     order = np.arange(n) if rng is None else rng.permutation(n)
     return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
@@ -96,7 +86,7 @@ def validation_loss(
     network.eval()
     total, count = 0.0, 0
     with torch.inference_mode():
-        for index in _batches(len(data), batch_size, None):
+        for index in batch_indices(len(data), batch_size):
             y, mask = data.labels(index)
             n_labels = int(mask.sum())
             total += float(likelihood.loss(network(*data.inputs(index)), y, mask)) * n_labels
@@ -124,13 +114,11 @@ def train_network(
     best_loss, best_state, best_epoch, step = math.inf, None, 0, 0
     for epoch in range(schedule.epochs):
         network.train()
-        for index in _batches(len(train), schedule.batch_size, rng):
+        for index in batch_indices(len(train), schedule.batch_size, rng):
             for group in optimizer.param_groups:
                 group["lr"] = schedule.learning_rate(step, steps_per_epoch)
             y, mask = train.labels(index)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=schedule.bfloat16):
-                raw = network(*train.inputs(index))
-            loss = likelihood.loss(raw.float(), y, mask)
+            loss = likelihood.loss(network(*train.inputs(index)), y, mask)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -43,8 +43,10 @@ def check_identity(oracle: Oracle) -> None:
 
 def _check_ok(oracle: Oracle, smiles: str, evaluation) -> None:
     _require(evaluation.status == "ok", f"{smiles}: {evaluation.status}: {evaluation.message}")
-    _require(set(evaluation.values) == set(oracle.properties),
-             f"{smiles}: values {sorted(evaluation.values)} != properties")  # fmt: skip
+    _require(
+        set(evaluation.values) == set(oracle.properties),
+        f"{smiles}: values {sorted(evaluation.values)} != properties",
+    )
     _require(all(isinstance(v, float) for v in evaluation.values.values()), "values not floats")
     _require(all(math.isfinite(v) for v in evaluation.values.values()), f"{smiles}: not finite")
     _require(evaluation.runtime_s >= 0, "negative runtime")
@@ -71,8 +73,9 @@ def check_deterministic(oracle: Oracle, smiles: str, rel: float = 1e-6) -> None:
     again = pickle.loads(pickle.dumps(oracle)).evaluate([smiles])[0]
     for name, value in first.values.items():
         other = again.values[name]
-        _require(math.isclose(value, other, rel_tol=rel, abs_tol=rel),
-                 f"{name}: {value} then {other}")  # fmt: skip
+        _require(
+            math.isclose(value, other, rel_tol=rel, abs_tol=rel), f"{name}: {value} then {other}"
+        )
 
 
 def check_oracle(oracle: Oracle, valid: Sequence[str]) -> None:

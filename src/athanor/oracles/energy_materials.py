@@ -120,9 +120,11 @@ def redox_potentials(ip_solvated: ArrayLike, ea_solvated: ArrayLike) -> dict[str
 
 
 def emitter_score(
-    s1: ArrayLike, delta_est: ArrayLike, oscillator_strength: ArrayLike,
+    s1: ArrayLike,
+    delta_est: ArrayLike,
+    oscillator_strength: ArrayLike,
     target_s1: float = BLUE_EMISSION_EV,
-) -> np.ndarray:  # fmt: skip
+) -> np.ndarray:
     """Tartarus OLED emitter objective f - ΔE_ST - |S1 - target| (higher is better).
 
     Args:

@@ -104,8 +104,9 @@ class TableOracle(Oracle):
         for molecule, values in zip(standardize_many(smiles), records, strict=True):
             if isinstance(molecule, Molecule):
                 lookup.setdefault(molecule.smiles, values)
-        log.info("table %s: %d rows, %d distinct molecules", self._path.name, len(smiles),
-                 len(lookup))  # fmt: skip
+        log.info(
+            "table %s: %d rows, %d distinct molecules", self._path.name, len(smiles), len(lookup)
+        )
         return lookup
 
     def evaluate_one(self, smiles: str) -> dict[str, float]:

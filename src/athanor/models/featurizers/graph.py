@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from rdkit import Chem
+from rdkit import Chem, rdBase
 
 from athanor.chem.parse import parse_molecule
 
@@ -59,13 +59,20 @@ ATOM_TABLES, ATOM_VOCABULARY = _lookup_tables(ATOM_FIELDS)
 BOND_TABLES, BOND_VOCABULARY = _lookup_tables(BOND_FIELDS)
 
 
-def _encode(raw: list[tuple], tables: list[dict], width: int) -> np.ndarray:
-    """Raw per-atom (per-bond) tuples → global category indices, shape (n, width), int32."""
-    codes = np.empty((len(raw), width), dtype=np.int32)
+def _encode(raw: list[tuple], tables: list[dict]) -> np.ndarray:
+    """Raw per-atom (per-bond) tuples → global category indices, shape (n, n_fields), int32."""
+    codes = np.empty((len(raw), len(tables)), dtype=np.int32)
     for j, table in enumerate(tables):
         other = table[None]
         codes[:, j] = [table.get(row[j], other) for row in raw]
     return codes
+
+
+def _parse(smiles: str) -> Chem.Mol:
+    """RDKit's parser directly (fast path); `parse_molecule` only to explain a failure."""
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    return mol if mol is not None else parse_molecule(smiles, fmt="smiles")
 
 
 @dataclass(frozen=True)
@@ -85,23 +92,26 @@ def molecule_graph(smiles: str) -> MoleculeGraph:
     Raises:
         MoleculeError: the SMILES cannot be parsed.
     """
-    mol = parse_molecule(smiles, fmt="smiles")
-    # RDKit enums and bools hash and compare as ints, so they index the tables directly.
-    atoms = [
+    mol = _parse(smiles)
+    # GetAtomWithIdx avoids the slow Python sequence wrapper of GetAtoms(); RDKit enums and
+    # bools hash and compare as ints, so they index the tables directly.
+    atoms = [mol.GetAtomWithIdx(i) for i in range(mol.GetNumAtoms())]
+    bonds = [mol.GetBondWithIdx(i) for i in range(mol.GetNumBonds())]
+    atom_values = [
         (a.GetAtomicNum(), a.GetTotalDegree(), a.GetFormalCharge(), a.GetChiralTag(),
-         a.GetTotalNumHs(), a.GetHybridization(), a.GetIsAromatic(), a.GetMass())
-        for a in mol.GetAtoms()
+         a.GetTotalNumHs(), a.GetHybridization(), a.GetIsAromatic())
+        for a in atoms
     ]  # fmt: skip
-    bonds = [
-        (b.GetBondTypeAsDouble(), b.GetIsConjugated(), b.IsInRing(), b.GetStereo(),
-         b.GetBeginAtomIdx(), b.GetEndAtomIdx())
-        for b in mol.GetBonds()
+    bond_values = [
+        (b.GetBondTypeAsDouble(), b.GetIsConjugated(), b.IsInRing(), b.GetStereo())
+        for b in bonds
     ]  # fmt: skip
+    pairs = [(b.GetBeginAtomIdx(), b.GetEndAtomIdx()) for b in bonds]
     return MoleculeGraph(
-        atom_codes=_encode(atoms, ATOM_TABLES, len(ATOM_FIELDS)),
-        atom_mass=np.array([0.01 * a[-1] for a in atoms], dtype=np.float32),
-        bond_codes=_encode(bonds, BOND_TABLES, len(BOND_FIELDS)),
-        bond_atoms=np.array([b[4:] for b in bonds], dtype=np.int64).reshape(-1, 2),
+        atom_codes=_encode(atom_values, ATOM_TABLES),
+        atom_mass=np.array([0.01 * a.GetMass() for a in atoms], dtype=np.float32),
+        bond_codes=_encode(bond_values, BOND_TABLES),
+        bond_atoms=np.array(pairs, dtype=np.int64).reshape(-1, 2),
     )
 
 

@@ -1,0 +1,79 @@
+"""Cost ladder: seconds per molecule and failure rate of each oracle and option, in-process on
+one core (the cost of one worker).
+
+    python benchmarks/oracles/cost_ladder.py [--n 100] [--n-opt 30] [--n-dft 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import Counter
+
+import common  # sets one thread per library before the oracles import them
+
+from athanor.oracles import make_oracle
+from athanor.oracles.geometry import embed_structure
+
+
+def _rung(label: str, oracle, molecules: list[str]) -> dict:
+    oracle.evaluate(molecules[:1])  # first call pays imports and library set-up
+    start = time.perf_counter()
+    results = oracle.evaluate(molecules)
+    wall = time.perf_counter() - start
+    runtimes = [r.runtime_s for r in results]
+    failures = Counter(r.message[:80] for r in results if not r.ok)
+    row = {
+        "rung": label,
+        "fingerprint": oracle.fingerprint,
+        "molecules": len(molecules),
+        "s_per_molecule_mean": wall / len(molecules),
+        "s_per_molecule_median": statistics.median(runtimes),
+        "failure_rate": sum(not r.ok for r in results) / len(results),
+        "failures": dict(failures.most_common(5)),
+    }
+    print(
+        f"{label:34s} {row['s_per_molecule_mean']:8.3f} s/mol  "
+        f"median {row['s_per_molecule_median']:.3f}  failed {row['failure_rate']:.0%}"
+    )
+    return row
+
+
+def _embedding_rung(molecules: list[str]) -> dict:
+    """The ETKDG + MMFF geometry alone, which every xTB/DFT rung pays first."""
+    start = time.perf_counter()
+    for smiles in molecules:
+        embed_structure(smiles, max_heavy_atoms=100)
+    per_molecule = (time.perf_counter() - start) / len(molecules)
+    print(f"{'geometry (ETKDG + MMFF) only':34s} {per_molecule:8.3f} s/mol")
+    return {
+        "rung": "geometry (ETKDG + MMFF) only",
+        "molecules": len(molecules),
+        "s_per_molecule_mean": per_molecule,
+        "failure_rate": 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100, help="ZINC molecules per cheap rung")
+    parser.add_argument("--n-opt", type=int, default=30, help="molecules for xTB optimisation")
+    parser.add_argument("--n-dft", type=int, default=5, help="QM9 molecules (9 heavy atoms)")
+    args = parser.parse_args()
+    zinc, qm9 = common.zinc_sample(args.n), common.qm9_sample(args.n_dft)
+    rungs = [
+        _rung("rdkit", make_oracle("rdkit"), zinc),
+        _embedding_rung(zinc),
+        _rung("xtb single point", make_oracle("xtb"), zinc),
+        _rung("xtb + IP/EA + ALPB(water)", make_oracle("xtb", ip_ea=True, solvent="water"), zinc),
+        _rung("xtb optimisation", make_oracle("xtb", optimize=True), zinc[: args.n_opt]),
+        _rung("xtb single point, QM9 (9 heavy)", make_oracle("xtb"), qm9),
+        _rung("dft B3LYP/6-31G*, QM9 (9 heavy)", make_oracle("dft"), qm9),
+        _rung("dft + TDA S1/T1, QM9 (9 heavy)", make_oracle("dft", excited_states=True), qm9[:2]),
+    ]
+    common.write_result("cost_ladder", {"rungs": rungs})
+
+
+if __name__ == "__main__":
+    main()

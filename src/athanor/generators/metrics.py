@@ -1,0 +1,222 @@
+"""Distribution-learning metrics of generated molecules (GuacaMol, MOSES).
+
+Every function accepts raw generator output: invalid or empty strings are counted as invalid,
+never raised. Molecules are compared by RDKit canonical SMILES; novelty ignores
+stereochemistry, as GuacaMol does.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from rdkit import Chem, rdBase
+from scipy.stats import entropy, gaussian_kde
+
+from athanor.chem.descriptors import descriptor_matrix
+from athanor.chem.fingerprints import bulk_tanimoto, morgan_fingerprints
+from athanor.core.errors import InputDataError, UnsupportedError
+
+logger = logging.getLogger(__name__)
+
+# GuacaMol's KL-divergence descriptors: the first four continuous, the others integers
+CONTINUOUS_DESCRIPTORS = ("BertzCT", "MolLogP", "MolWt", "TPSA")
+DISCRETE_DESCRIPTORS = (
+    "NumHAcceptors", "NumHDonors", "NumRotatableBonds", "NumAliphaticRings", "NumAromaticRings",
+)  # fmt: skip
+
+
+def canonical_smiles(smiles: str, stereo: bool = True) -> str | None:
+    """RDKit canonical SMILES, or None for an invalid or empty string."""
+    if not isinstance(smiles, str) or not smiles.strip():
+        return None
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    if mol is None or mol.GetNumAtoms() == 0:
+        return None
+    return Chem.MolToSmiles(mol, isomericSmiles=stereo)
+
+
+def valid_molecules(smiles: Sequence[str], stereo: bool = True) -> list[str]:
+    """Canonical SMILES of the valid inputs, in order (duplicates kept)."""
+    canonical = (canonical_smiles(text, stereo) for text in smiles)
+    return [text for text in canonical if text is not None]
+
+
+def validity(smiles: Sequence[str]) -> float:
+    """Fraction of strings that RDKit parses and sanitises (0 for no input)."""
+    return len(valid_molecules(smiles)) / len(smiles) if len(smiles) else 0.0
+
+
+def uniqueness(smiles: Sequence[str]) -> float:
+    """Distinct valid molecules / valid molecules (0 if none is valid)."""
+    valid = valid_molecules(smiles)
+    return len(set(valid)) / len(valid) if valid else 0.0
+
+
+def novelty(smiles: Sequence[str], training: Sequence[str]) -> float:
+    """Fraction of distinct valid molecules absent from `training` (stereo ignored)."""
+    unique = set(valid_molecules(smiles, stereo=False))
+    if not unique:
+        return 0.0
+    return len(unique - set(valid_molecules(training, stereo=False))) / len(unique)
+
+
+def _nearest_neighbour_similarity(fingerprints: np.ndarray, chunk: int = 2048) -> np.ndarray:
+    """Max Tanimoto similarity of each row to any other row, shape (n,)."""
+    nearest = np.zeros(len(fingerprints))
+    for start in range(0, len(fingerprints), chunk):
+        block = bulk_tanimoto(fingerprints[start : start + chunk], fingerprints)
+        np.fill_diagonal(block[:, start : start + chunk], 0.0)
+        nearest[start : start + chunk] = block.max(axis=1)
+    return nearest
+
+
+def internal_diversity(smiles: Sequence[str], chunk: int = 2048) -> float:
+    """1 − mean Tanimoto similarity over pairs of distinct molecules (ECFP4, 2048 bits).
+
+    Computed on the distinct valid molecules (MOSES IntDiv₁ also averages over the pairs
+    of a molecule with itself; we leave those out). NaN for fewer than two molecules.
+    """
+    unique = sorted(set(valid_molecules(smiles)))
+    n = len(unique)
+    if n < 2:
+        return math.nan
+    fingerprints = morgan_fingerprints(unique)
+    total = 0.0
+    for start in range(0, n, chunk):
+        total += float(bulk_tanimoto(fingerprints[start : start + chunk], fingerprints).sum())
+    return 1.0 - (total - n) / (n * (n - 1))  # the n self-similarities are 1
+
+
+def frechet_chemnet_distance(smiles: Sequence[str], reference: Sequence[str]) -> float:
+    """Fréchet ChemNet distance (Preuer et al. 2018) of valid molecules to `reference`.
+
+    Raises:
+        UnsupportedError: the `fcd_torch` package (which ships ChemNet's weights) is missing.
+        InputDataError: fewer than two valid molecules on either side.
+    """
+    try:
+        from fcd_torch import FCD
+    except ImportError:
+        raise UnsupportedError(
+            "the Fréchet ChemNet distance needs the 'fcd_torch' package: pip install fcd_torch"
+        ) from None
+    generated, baseline = valid_molecules(smiles), valid_molecules(reference)
+    if min(len(generated), len(baseline)) < 2:
+        raise InputDataError("the Fréchet ChemNet distance needs two valid molecules per set")
+    return float(FCD(device="cpu", n_jobs=1)(generated, baseline))
+
+
+def fcd_score(distance: float) -> float:
+    """GuacaMol's FCD score, exp(−0.2·FCD), in (0, 1]."""
+    return math.exp(-0.2 * distance)
+
+
+def _continuous_kl(baseline: np.ndarray, sampled: np.ndarray) -> float:
+    """KL(P‖Q) of Gaussian kernel density estimates on a 1000-point grid.
+
+    A set whose values are all equal has no density: histograms are compared instead.
+    """
+    if np.ptp(baseline) == 0 or np.ptp(sampled) == 0:
+        return _discrete_kl(baseline, sampled)
+    grid = np.linspace(
+        min(baseline.min(), sampled.min()), max(baseline.max(), sampled.max()), num=1000
+    )
+    p = gaussian_kde(baseline)(grid) + 1e-10
+    q = gaussian_kde(sampled)(grid) + 1e-10
+    return float(entropy(p, q))
+
+
+def _discrete_kl(baseline: np.ndarray, sampled: np.ndarray) -> float:
+    """KL(P‖Q) of 10-bin histograms on the baseline's bins."""
+    p, bins = np.histogram(baseline, bins=10, density=True)
+    q, _ = np.histogram(sampled, bins=bins, density=True)
+    return float(entropy(p + 1e-10, q + 1e-10))
+
+
+def kl_divergences(smiles: Sequence[str], reference: Sequence[str]) -> dict[str, float]:
+    """KL divergence from `reference` to the generated distribution, per descriptor.
+
+    As GuacaMol's KL benchmark: nine RDKit descriptors of the distinct valid molecules
+    (stereo removed) plus the nearest-neighbour internal similarity.
+
+    Raises:
+        InputDataError: fewer than two distinct valid molecules on either side.
+    """
+    generated = sorted(set(valid_molecules(smiles, stereo=False)))
+    baseline = sorted(set(valid_molecules(reference, stereo=False)))
+    if min(len(generated), len(baseline)) < 2:
+        raise InputDataError("KL divergences need two distinct valid molecules per set")
+    names = CONTINUOUS_DESCRIPTORS + DISCRETE_DESCRIPTORS
+    ours, theirs = descriptor_matrix(generated, names), descriptor_matrix(baseline, names)
+    result = {}
+    for column, name in enumerate(names):
+        kl = _continuous_kl if name in CONTINUOUS_DESCRIPTORS else _discrete_kl
+        result[name] = kl(theirs[:, column], ours[:, column])
+    result["internal_similarity"] = _continuous_kl(
+        _nearest_neighbour_similarity(morgan_fingerprints(baseline)),
+        _nearest_neighbour_similarity(morgan_fingerprints(generated)),
+    )
+    return result
+
+
+def kl_divergence_score(divergences: dict[str, float]) -> float:
+    """GuacaMol's KL score: mean of exp(−KL) over the descriptors, in (0, 1]."""
+    return float(np.mean([math.exp(-value) for value in divergences.values()]))
+
+
+@dataclass(frozen=True)
+class DistributionMetrics:
+    """Distribution-learning metrics of one sample (None where not computable)."""
+
+    n_generated: int
+    validity: float
+    uniqueness: float
+    novelty: float | None
+    internal_diversity: float
+    fcd: float | None
+    fcd_score: float | None
+    kl_score: float | None
+    kl_divergences: dict[str, float] | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def distribution_metrics(
+    smiles: Sequence[str],
+    reference: Sequence[str] | None = None,
+    training: Sequence[str] | None = None,
+    fcd: bool = True,
+) -> DistributionMetrics:
+    """All distribution metrics of generated `smiles`.
+
+    Args:
+        smiles: generator output (invalid strings allowed).
+        reference: molecules of the target distribution (FCD and KL divergences).
+        training: the generator's training molecules (novelty; default `reference`).
+        fcd: compute the Fréchet ChemNet distance (needs `fcd_torch`; slow on CPU).
+    """
+    training = training if training is not None else reference
+    distance, divergences = None, None
+    if reference is not None:
+        try:
+            divergences = kl_divergences(smiles, reference)
+            distance = frechet_chemnet_distance(smiles, reference) if fcd else None
+        except InputDataError as error:
+            logger.warning("FCD and KL divergences skipped: %s", error)
+    return DistributionMetrics(
+        n_generated=len(smiles),
+        validity=validity(smiles),
+        uniqueness=uniqueness(smiles),
+        novelty=novelty(smiles, training) if training is not None else None,
+        internal_diversity=internal_diversity(smiles),
+        fcd=distance,
+        fcd_score=fcd_score(distance) if distance is not None else None,
+        kl_score=kl_divergence_score(divergences) if divergences else None,
+        kl_divergences=divergences,
+    )

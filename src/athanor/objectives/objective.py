@@ -1,0 +1,203 @@
+"""The objective: SMILES -> scores in [0, 1], each unique molecule computed once.
+
+>>> objective = Objective.from_config({"components": [{"kind": "qed"}]})
+>>> batch = objective(["CCO", "not a smiles"])
+>>> batch.scores, batch.status
+(array([0.41, 0.  ]), ['ok', 'invalid'])
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from rdkit import Chem
+
+from athanor.chem.parse import parse_molecule
+from athanor.core.config import validate_config
+from athanor.core.errors import MoleculeError
+from athanor.objectives.aggregate import aggregate
+from athanor.objectives.cache import ScoringCache
+from athanor.objectives.components import Component, make_component
+from athanor.objectives.config import ObjectiveConfig
+from athanor.objectives.constraints import Constraint
+from athanor.objectives.desirability import make_desirability
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScoreBatch:
+    """Scores of n input molecules.
+
+    Attributes:
+        smiles: canonical SMILES, or the input as given where it could not be parsed.
+        scores: shape (n,) in scalar mode, (n, k) in Pareto mode; in [0, 1], 0 unless ok.
+        status: ``ok``, ``invalid`` (unparsable), ``failed`` (a component raised) or
+            ``rejected`` (a hard constraint is violated), per molecule.
+        reasons: why a molecule is not ok; empty strings where it is.
+        values: label -> shape (n,) raw values of components and constraints (NaN if none).
+        calls: shape (n,), the unique-call index of each molecule (0 for invalid inputs).
+    """
+
+    smiles: list[str]
+    scores: np.ndarray
+    status: list[str]
+    reasons: list[str]
+    values: dict[str, np.ndarray]
+    calls: np.ndarray
+
+    @property
+    def valid(self) -> np.ndarray:
+        """Shape (n,), False where the input could not be parsed."""
+        return np.array([s != "invalid" for s in self.status], dtype=bool)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per input: smiles, score(s), status, reason, call and raw values."""
+        scores = self.scores if self.scores.ndim == 2 else self.scores[:, None]
+        columns = {"smiles": self.smiles}
+        names = ["score"] if scores.shape[1] == 1 else [f"score_{i}" for i in range(scores.shape[1])]
+        columns |= {name: scores[:, i] for i, name in enumerate(names)}
+        columns |= {"status": self.status, "reason": self.reasons, "call": self.calls}
+        return pd.DataFrame(columns | self.values)
+
+
+def _safe_values(component: Component, mols: list, keys: list[str]):
+    """A component's values; if the batch call raises, retry molecule by molecule."""
+    try:
+        return component.values(mols, keys)
+    except Exception as error:  # noqa: BLE001 - isolate the molecule that breaks it
+        log.debug("component %s failed on a batch (%s); scoring one by one", component.kind, error)
+    values, reasons = np.full(len(mols), np.nan), [""] * len(mols)
+    for i, (mol, key) in enumerate(zip(mols, keys, strict=True)):
+        try:
+            values[i] = component.values([mol], [key])[0][0]
+        except Exception as error:  # noqa: BLE001
+            reasons[i] = f"{component.kind}: {type(error).__name__}: {error}"
+    return values, reasons
+
+
+class Objective:
+    """Composed, cached scoring function.
+
+    Args:
+        config: the validated objective configuration.
+
+    Attributes:
+        labels: names of the components, in order (the k columns in Pareto mode).
+        cache: every unique molecule scored so far; ``cache.n_calls`` counts them.
+    """
+
+    def __init__(self, config: ObjectiveConfig):
+        self.config = config
+        specs = config.component_specs()
+        self.labels = _unique([spec.label for spec in specs])
+        self.components = [make_component(spec.kind, spec.params) for spec in specs]
+        self.transforms = [make_desirability(spec.desirability) for spec in specs]
+        self.weights = np.array([spec.weight for spec in specs])
+        self.constraints = [Constraint(spec) for spec in config.constraint_specs()]
+        self.cache = ScoringCache()
+
+    @classmethod
+    def from_config(cls, config: ObjectiveConfig | dict) -> Objective:
+        """Build from a config object or its TOML table (raises `ConfigError` when invalid)."""
+        if isinstance(config, dict):
+            config = validate_config(ObjectiveConfig, config)
+        return cls(config)
+
+    @property
+    def n_objectives(self) -> int:
+        """1 in scalar mode, the number of components in Pareto mode."""
+        return len(self.labels) if self.config.mode == "pareto" else 1
+
+    def __call__(self, smiles: Sequence[str]) -> ScoreBatch:
+        """Score molecules; unique new ones are computed, the others come from the cache."""
+        parsed = [self._parse(text) for text in smiles]
+        new = {key: mol for key, mol in parsed if mol is not None and key not in self.cache}
+        if new:
+            self._score_new(list(new), list(new.values()))
+        self.cache.n_invalid += sum(mol is None for _, mol in parsed)
+        return self._batch(parsed)
+
+    @staticmethod
+    def _parse(text: str) -> tuple[str, Chem.Mol | None]:
+        try:
+            mol = parse_molecule(text, fmt="smiles")
+        except MoleculeError as error:
+            return f"{text}\t{error.reason}: {error}", None
+        return Chem.MolToSmiles(mol), mol
+
+    def _score_new(self, keys: list[str], mols: list[Chem.Mol]) -> None:
+        values: dict[str, np.ndarray] = {}
+        reasons = [[] for _ in keys]
+        for label, component in zip(self.labels, self.components, strict=True):
+            values[label], why = _safe_values(component, mols, keys)
+            _collect(reasons, why)
+        bounds = []
+        for constraint in self.constraints:
+            raw, why = _safe_values(constraint.component, mols, keys)
+            values.setdefault(constraint.label, raw)
+            bounds.append(constraint.satisfied(raw))
+            _collect(reasons, why)
+        desirability = np.stack(
+            [transform(values[label]) for label, transform in zip(self.labels, self.transforms)],
+            axis=1,
+        )
+        self._record(keys, values, reasons, desirability, bounds)
+
+    def _record(self, keys, values, reasons, desirability, bounds) -> None:
+        failed = np.array([bool(r) for r in reasons]) | np.isnan(desirability).any(axis=1)
+        d = np.nan_to_num(desirability, nan=0.0)
+        if self.config.mode == "pareto":
+            scores = d
+        else:
+            scores = aggregate(d, self.weights, self.config.aggregate)
+        for i, key in enumerate(keys):
+            violated = [c.describe() for c, ok in zip(self.constraints, bounds) if not ok[i]]
+            status, reason = "ok", ""
+            if failed[i]:
+                status, reason = "failed", "; ".join(reasons[i]) or "desirability is NaN"
+            elif violated:
+                status, reason = "rejected", "violates " + ", ".join(violated)
+            score = scores[i] if status == "ok" else scores[i] * 0.0
+            row = {label: float(column[i]) for label, column in values.items()}
+            self.cache.add(key, score, row, status, reason)
+
+    def _batch(self, parsed: list[tuple[str, Chem.Mol | None]]) -> ScoreBatch:
+        k = self.n_objectives
+        n = len(parsed)
+        scores = np.zeros((n, k)) if self.config.mode == "pareto" else np.zeros(n)
+        labels = list(dict.fromkeys(self.labels + [c.label for c in self.constraints]))
+        values = {label: np.full(n, np.nan) for label in labels}
+        smiles, status, reasons, calls = [], [], [], np.zeros(n, dtype=int)
+        for i, (key, mol) in enumerate(parsed):
+            if mol is None:
+                text, reason = key.split("\t", 1)
+                smiles.append(text), status.append("invalid"), reasons.append(reason)
+                continue
+            entry = self.cache[key]
+            scores[i] = entry.score
+            smiles.append(key), status.append(entry.status), reasons.append(entry.reason)
+            calls[i] = entry.call
+            for label, value in entry.values.items():
+                values[label][i] = value
+        return ScoreBatch(smiles, scores, status, reasons, values, calls)
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Suffix repeated labels (``substructure``, ``substructure_2``, ...)."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label}_{seen[label]}")
+    return out
+
+
+def _collect(reasons: list[list[str]], new: list[str]) -> None:
+    for bucket, reason in zip(reasons, new, strict=True):
+        if reason:
+            bucket.append(reason)

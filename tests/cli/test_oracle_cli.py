@@ -1,0 +1,95 @@
+"""`athanor oracle list|run|results` through the real entry point."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from athanor.cli.main import main
+
+
+def test_list_names_every_builtin_oracle(capsys):
+    assert main(["oracle", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("rdkit", "xtb", "dft", "table", "python", "command"):
+        assert f"\n{name}: " in f"\n{out}"
+    assert "solvent (default None)" in out
+
+
+def test_run_stores_exports_and_resumes(tmp_path, capsys):
+    molecules = tmp_path / "mols.csv"
+    molecules.write_text("name,smiles\nethanol,CCO\nphenol,c1ccccc1O\nbroken,C1CC\n")
+    output = tmp_path / "qed.parquet"
+    args = [
+        "oracle",
+        "run",
+        "rdkit",
+        "--input",
+        str(molecules),
+        "--project",
+        str(tmp_path),
+        "--no-progress",
+    ]
+    assert main([*args, "--output", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert "3 molecules, 0 already done, 1 invalid, 2 computed" in out
+    assert "ok 2, failed 0, timeout 0" in out
+    frame = pd.read_parquet(output)
+    assert sorted(frame["smiles"]) == ["CCO", "Oc1ccccc1"]
+    assert frame.set_index("smiles").loc["Oc1ccccc1", "aromatic_rings"] == 1
+
+    assert main(args) == 0
+    assert "2 already done, 1 invalid, 0 computed" in capsys.readouterr().out
+
+
+def test_results_export_every_attempt(tmp_path, capsys):
+    smi = tmp_path / "in.smi"
+    smi.write_text("CCO\nCCN\n")
+    assert (
+        main(["oracle", "run", "rdkit", "--input", str(smi), "-p", str(tmp_path), "--no-progress"])
+        == 0
+    )
+    fingerprint = capsys.readouterr().out.split("[")[1].split("]")[0]
+    out_csv = tmp_path / "attempts.csv"
+    assert (
+        main(
+            [
+                "oracle",
+                "results",
+                fingerprint,
+                "--attempts",
+                "-o",
+                str(out_csv),
+                "-p",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    assert set(pd.read_csv(out_csv)["status"]) == {"ok"}
+
+
+def test_bad_parameter_is_one_line_error(tmp_path, capsys):
+    smi = tmp_path / "in.smi"
+    smi.write_text("CCO\n")
+    code = main(
+        [
+            "oracle",
+            "run",
+            "xtb",
+            "--input",
+            str(smi),
+            "--param",
+            "optimise=true",
+            "-p",
+            str(tmp_path),
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "unknown key 'optimise'" in err and "optimize" in err
+
+
+def test_unknown_oracle_and_missing_input(tmp_path, capsys):
+    assert main(["oracle", "run", "gaussian", "--input", "x.smi", "-p", str(tmp_path)]) == 1
+    assert "unknown oracle 'gaussian'; choose one of: command, dft" in capsys.readouterr().err
+    assert main(["oracle", "run", "rdkit", "-p", str(tmp_path)]) == 2  # usage error

@@ -1,0 +1,171 @@
+"""The local executor and the runner: no recomputation, crashes, hangs, retries, streaming."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from athanor.execution import LocalExecutor, RetryPolicy, Task, run_oracle
+from athanor.execution.local import WorkerStartError
+from athanor.oracles.python_fn import PythonOracle
+
+COUNTER = "ATHANOR_TEST_CALLS"  # file where each call of the functions below appends a line
+MOLECULES = ["CCO", "CCN", "CCC", "c1ccccc1", "CC(=O)O", "CCCl"]
+
+
+def _count_call(smiles: str) -> None:
+    with open(os.environ[COUNTER], "a") as handle:
+        handle.write(smiles + "\n")
+
+
+def carbon_count(smiles: str) -> dict[str, float]:
+    """Counts its calls; fails (deterministically) on chlorine."""
+    _count_call(smiles)
+    if "Cl" in smiles:
+        raise ValueError("no chlorine please")
+    return {"carbons": smiles.upper().count("C") - smiles.count("Cl")}
+
+
+def crash_on_benzene(smiles: str) -> dict[str, float]:
+    """Segfaults the worker process on benzene."""
+    _count_call(smiles)
+    if smiles == "c1ccccc1":
+        ctypes.string_at(0)
+    return {"carbons": 1.0}
+
+
+def hang_on_benzene(smiles: str) -> dict[str, float]:
+    if smiles == "c1ccccc1":
+        time.sleep(3600)
+    return {"carbons": 1.0}
+
+
+def crash_once(smiles: str) -> dict[str, float]:
+    """The worker dies the first time it sees benzene (a transient infrastructure failure)."""
+    _count_call(smiles)
+    marker = Path(os.environ[COUNTER]).with_suffix(".crashed")
+    if smiles == "c1ccccc1" and not marker.exists():
+        marker.touch()
+        os._exit(1)
+    return {"carbons": 1.0}
+
+
+@pytest.fixture
+def calls(tmp_path, monkeypatch):
+    path = tmp_path / "calls.txt"
+    path.touch()
+    monkeypatch.setenv(COUNTER, str(path))
+    return lambda: path.read_text().split()
+
+
+def _oracle(function):
+    return PythonOracle.from_function(function, {"carbons": "count"})
+
+
+def test_finished_pairs_are_never_computed_again(store, calls):
+    oracle = _oracle(carbon_count)
+    first = run_oracle(oracle, MOLECULES, store, LocalExecutor(2))
+    assert first.counts == {"ok": 5, "failed": 1}
+    assert sorted(calls()) == sorted(MOLECULES)
+    second = run_oracle(oracle, [*MOLECULES, "OCC", "CCCC"], store, LocalExecutor(2))
+    assert second.cached == 6  # "OCC" is ethanol again: standardised to the stored CCO
+    assert calls().count("CCCC") == 1 and len(calls()) == 7  # only butane was new
+    frame = store.evaluations_frame(oracle.fingerprint)
+    assert len(frame) == 7 and frame.loc[frame.smiles == "CCCl", "status"].item() == "failed"
+    assert frame.loc[frame.smiles == "CCO", "carbons"].item() == 2
+
+
+def test_a_new_fingerprint_computes_again(store, calls):
+    run_oracle(_oracle(carbon_count), MOLECULES[:2], store, LocalExecutor(1))
+    other = PythonOracle.from_function(carbon_count, {"carbons": "count"}, function_version="2")
+    assert run_oracle(other, MOLECULES[:2], store, LocalExecutor(1)).counts["ok"] == 2
+    assert len(calls()) == 4
+
+
+def test_segfaulting_worker_is_retried_then_recorded_and_the_batch_completes(store, calls):
+    retry = RetryPolicy(max_attempts=3, backoff_s=0.01)
+    summary = run_oracle(_oracle(crash_on_benzene), MOLECULES, store, LocalExecutor(2), retry=retry)
+    assert summary.counts == {"ok": 5, "failed": 1} and summary.retries == 2
+    attempts = store.evaluations_frame().query("smiles == 'c1ccccc1'")
+    assert attempts["attempt"].tolist() == [1, 2, 3]
+    assert attempts["transient"].tolist() == [1, 1, 0]  # the last one is final
+    assert attempts["message"].str.contains("SIGSEGV").all()
+    assert calls().count("c1ccccc1") == 3
+    rerun = run_oracle(_oracle(crash_on_benzene), MOLECULES, store, LocalExecutor(2))
+    assert rerun.cached == 6 and calls().count("c1ccccc1") == 3
+
+
+def test_transient_failure_succeeds_on_retry(store, calls):
+    retry = RetryPolicy(max_attempts=2, backoff_s=0.01)
+    summary = run_oracle(_oracle(crash_once), MOLECULES, store, LocalExecutor(1), retry=retry)
+    assert summary.counts == {"ok": 6} and summary.retries == 1
+    attempts = store.evaluations_frame().query("smiles == 'c1ccccc1'")
+    assert attempts["status"].tolist() == ["failed", "ok"]
+    assert store.finished_molecule_ids(_oracle(crash_once).fingerprint) == set(
+        store.molecule_ids(MOLECULES).values()
+    )
+
+
+def test_hanging_call_times_out_without_blocking_the_others(store):
+    executor = LocalExecutor(2, timeout_s=1)
+    summary = run_oracle(_oracle(hang_on_benzene), MOLECULES, store, executor)
+    assert summary.counts == {"ok": 5, "timeout": 1}
+    row = store.evaluations_frame().query("smiles == 'c1ccccc1'")
+    assert row["status"].item() == "timeout" and "1 s per-call timeout" in row["message"].item()
+
+
+def test_invalid_inputs_are_counted_with_reasons_not_sent(store, calls):
+    summary = run_oracle(_oracle(carbon_count), ["CCO", "C1CC", ""], store, LocalExecutor(1))
+    assert summary.invalid == 2 and summary.counts == {"ok": 1}
+    assert calls() == ["CCO"]
+    assert "invalid input: cannot parse smiles '…'" in summary.reasons
+    assert "cannot parse smiles" in summary.format()
+
+
+def test_executor_streams_outcomes_as_they_complete(calls):
+    executor = LocalExecutor(2)
+    executor.start(_oracle(carbon_count))
+    try:
+        for key, smiles in enumerate(MOLECULES):
+            executor.submit(Task(key, smiles))
+        outcomes = []
+        while len(outcomes) < len(MOLECULES):
+            outcomes += executor.poll(1.0)
+    finally:
+        executor.close()
+    assert sorted(o.task.key for o in outcomes) == list(range(len(MOLECULES)))
+    assert not any(o.transient for o in outcomes)
+
+
+def test_workers_run_single_threaded():
+    probe = PythonOracle.from_function(omp_threads, {"threads": "1"})
+    executor = LocalExecutor(1)
+    executor.start(probe)
+    try:
+        executor.submit(Task(0, "C"))
+        outcomes = []
+        while not outcomes:
+            outcomes = executor.poll(1.0)
+    finally:
+        executor.close()
+    assert outcomes[0].evaluation.values == {"threads": 1.0}
+
+
+def omp_threads(smiles: str) -> dict[str, float]:
+    return {"threads": float(os.environ["OMP_NUM_THREADS"])}
+
+
+def test_a_worker_that_cannot_load_the_oracle_stops_the_run(store):
+    oracle = _oracle(carbon_count)
+    oracle.__class__ = UnloadableOracle
+    with pytest.raises(WorkerStartError, match="loading the oracle"):
+        run_oracle(oracle, MOLECULES, store, LocalExecutor(1))
+
+
+class UnloadableOracle(PythonOracle):
+    def __setstate__(self, state):
+        raise ImportError("tblite is not installed in the worker environment")
