@@ -90,3 +90,10 @@ def test_descriptors_are_standardised_on_the_training_set_and_restorable():
     np.testing.assert_allclose(train.mean(axis=0), 0, atol=1e-5)
     restored = make_featurizer("descriptors", 2, 2048, featurizer.to_json())
     np.testing.assert_array_equal(restored.transform(["CCN"]), featurizer.transform(["CCN"]))
+
+
+def test_cache_stops_growing_at_its_capacity_but_still_featurises():
+    featurizer = GraphFeaturizer(capacity=2)
+    featurizer(["CCO", "CCN"])
+    graphs = featurizer(["CCO", "CCC", "CCCl"])
+    assert len(graphs) == 3 and set(featurizer._cache) == {"CCO", "CCN"}

@@ -46,20 +46,6 @@ def test_fit_predict_shapes_with_a_half_missing_task(name):
     assert prediction.samples.shape[1:] == (5, 2)
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
-def test_same_seed_same_numbers_and_save_load_is_bit_identical(name, tmp_path):
-    model = MODELS[name](**SMALL[name], seed=1).fit(SMILES, Y)
-    again = MODELS[name](**SMALL[name], seed=1).fit(SMILES, Y)
-    expected = model.predict(SMILES)
-    np.testing.assert_array_equal(again.predict(SMILES).mean, expected.mean)
-    loaded = Surrogate.load(model.save(tmp_path / name))
-    assert type(loaded) is MODELS[name]
-    actual = loaded.predict(SMILES)
-    np.testing.assert_array_equal(actual.mean, expected.mean)
-    np.testing.assert_array_equal(actual.std, expected.std)
-    np.testing.assert_array_equal(actual.samples, expected.samples)
-
-
 def test_forest_arrays_predict_exactly_as_scikit_learn():
     model = RandomForestSurrogate(n_estimators=15, seed=2).fit(SMILES, Y[:, 0])
     features = model._matrix([SMILES], None)

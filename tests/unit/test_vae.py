@@ -8,7 +8,7 @@ import torch
 
 from athanor.core.errors import InputDataError
 from athanor.generators.latent_gp import LatentGP
-from athanor.generators.metrics import validity
+from athanor.generators.metrics import canonical_smiles, validity
 from athanor.generators.registry import make_generator
 from athanor.generators.selfies_vae import SelfiesVAE, VAEConfig
 from tests.unit.test_language_model import TINY_SET
@@ -29,7 +29,10 @@ def test_vae_reconstructs_training_molecules(vae):
     codes = vae.encode(TINY_SET)
     assert codes.shape == (len(TINY_SET), 4) and np.isfinite(codes).all()
     decoded = vae.decode(codes)
-    assert np.mean([a == b for a, b in zip(decoded, TINY_SET)]) > 0.5  # overfitted: most round-trip
+    same = [
+        canonical_smiles(a) == canonical_smiles(b) for a, b in zip(decoded, TINY_SET, strict=True)
+    ]
+    assert np.mean(same) > 0.5  # overfitted: most molecules round-trip
     assert validity(vae.decode(np.random.default_rng(0).standard_normal((20, 4)))) == 1.0
 
 

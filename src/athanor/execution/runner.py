@@ -104,8 +104,37 @@ class _Retries:
         return min(POLL_INTERVAL_S, max(0.0, self._heap[0][0] - time.monotonic()))
 
 
-def _stream(executor: Executor, tasks: list[Task], record, retry: RetryPolicy, bar: tqdm) -> None:
-    """Submit `tasks` and `record` each outcome as it completes, retrying transient ones."""
+class _Recorder:
+    """Writes each outcome to the store as it arrives and decides on retries."""
+
+    def __init__(self, oracle: Oracle, store: Store, retry: RetryPolicy, summary: RunSummary):
+        self.fingerprint = oracle.fingerprint
+        self.store = store
+        self.retry = retry
+        self.summary = summary
+        self.run_id = store.start_run("oracle", oracle.name, oracle.identity())
+
+    def record(self, outcome: Outcome) -> Task | None:
+        """Store one attempt; return the retry task if it failed transiently within budget."""
+        task = outcome.task
+        again = outcome.transient and task.attempt < self.retry.max_attempts
+        self.store.record_evaluation(
+            task.key,
+            self.fingerprint,
+            outcome.evaluation,
+            attempt=task.attempt,
+            transient=again,
+            run_id=self.run_id,
+        )
+        if not again:
+            self.summary.add(outcome.evaluation)
+            return None
+        self.summary.retries += 1
+        return replace(task, attempt=task.attempt + 1)
+
+
+def _stream(executor: Executor, tasks: list[Task], recorder: _Recorder, bar: tqdm) -> None:
+    """Submit `tasks` and record each outcome as it completes, retrying transient failures."""
     retries, outstanding = _Retries(), len(tasks)
     for task in tasks:
         executor.submit(task)
@@ -113,16 +142,36 @@ def _stream(executor: Executor, tasks: list[Task], record, retry: RetryPolicy, b
         for task in retries.due():
             executor.submit(task)
         for outcome in executor.poll(retries.wait_s()):
-            again = outcome.transient and outcome.task.attempt < retry.max_attempts
-            record(outcome, again)
-            if again:
-                retries.push(
-                    replace(outcome.task, attempt=outcome.task.attempt + 1),
-                    retry.delay(outcome.task.attempt),
-                )
-            else:
+            again = recorder.record(outcome)
+            if again is None:
                 outstanding -= 1
                 bar.update(1)
+            else:
+                retries.push(again, recorder.retry.delay(outcome.task.attempt))
+
+
+def _compute(
+    oracle: Oracle,
+    tasks: list[Task],
+    store: Store,
+    executor: Executor,
+    recorder: _Recorder,
+    progress: bool,
+) -> None:
+    """Run `tasks` on `executor`; the run's status in the store says how it ended."""
+    status = "failed"
+    bar = tqdm(total=len(tasks), desc=oracle.name, unit="mol", disable=not progress, smoothing=0.05)
+    try:
+        with bar:
+            executor.start(oracle)
+            _stream(executor, tasks, recorder, bar)
+        status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        executor.close()
+        store.finish_run(recorder.run_id, status)
 
 
 def run_oracle(
@@ -158,39 +207,8 @@ def run_oracle(
     )
     tasks = pending_tasks(oracle, smiles, store, summary)
     if tasks:
-        _compute(oracle, tasks, store, executor or LocalExecutor(), retry, summary, progress)
+        recorder = _Recorder(oracle, store, retry, summary)
+        _compute(oracle, tasks, store, executor or LocalExecutor(), recorder, progress)
     summary.wall_s = time.perf_counter() - start
     log.info("%s", summary.format())
     return summary
-
-
-def _compute(oracle, tasks, store, executor, retry, summary, progress) -> None:
-    run_id = store.start_run("oracle", oracle.name, {**oracle.identity(), "molecules": len(tasks)})
-    status = "failed"
-
-    def record(outcome: Outcome, again: bool) -> None:
-        store.record_evaluation(
-            outcome.task.key,
-            oracle.fingerprint,
-            outcome.evaluation,
-            attempt=outcome.task.attempt,
-            transient=again,
-            run_id=run_id,
-        )
-        if again:
-            summary.retries += 1
-        else:
-            summary.add(outcome.evaluation)
-
-    bar = tqdm(total=len(tasks), desc=oracle.name, unit="mol", disable=not progress, smoothing=0.05)
-    try:
-        with bar:
-            executor.start(oracle)
-            _stream(executor, tasks, record, retry, bar)
-        status = "finished"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        executor.close()
-        store.finish_run(run_id, status)

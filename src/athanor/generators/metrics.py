@@ -11,6 +11,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
 
 import numpy as np
 from rdkit import Chem, rdBase
@@ -57,12 +58,23 @@ def uniqueness(smiles: Sequence[str]) -> float:
     return len(set(valid)) / len(valid) if valid else 0.0
 
 
-def novelty(smiles: Sequence[str], training: Sequence[str]) -> float:
-    """Fraction of distinct valid molecules absent from `training` (stereo ignored)."""
+def training_set(smiles: Sequence[str]) -> frozenset[str]:
+    """Canonical stereo-free SMILES of training molecules, for repeated `novelty` calls."""
+    return frozenset(valid_molecules(smiles, stereo=False))
+
+
+def novelty(smiles: Sequence[str], training: Sequence[str] | frozenset[str]) -> float:
+    """Fraction of distinct valid molecules absent from `training` (stereo ignored).
+
+    Args:
+        smiles: generated molecules.
+        training: training molecules, or their `training_set` (faster when reused).
+    """
     unique = set(valid_molecules(smiles, stereo=False))
     if not unique:
         return 0.0
-    return len(unique - set(valid_molecules(training, stereo=False))) / len(unique)
+    known = training if isinstance(training, frozenset) else training_set(training)
+    return len(unique - known) / len(unique)
 
 
 def _nearest_neighbour_similarity(fingerprints: np.ndarray, chunk: int = 2048) -> np.ndarray:
@@ -92,23 +104,48 @@ def internal_diversity(smiles: Sequence[str], chunk: int = 2048) -> float:
     return 1.0 - (total - n) / (n * (n - 1))  # the n self-similarities are 1
 
 
-def frechet_chemnet_distance(smiles: Sequence[str], reference: Sequence[str]) -> float:
-    """Fréchet ChemNet distance (Preuer et al. 2018) of valid molecules to `reference`.
-
-    Raises:
-        UnsupportedError: the `fcd_torch` package (which ships ChemNet's weights) is missing.
-        InputDataError: fewer than two valid molecules on either side.
-    """
+@cache
+def _chemnet():
     try:
         from fcd_torch import FCD
     except ImportError:
         raise UnsupportedError(
             "the Fréchet ChemNet distance needs the 'fcd_torch' package: pip install fcd_torch"
         ) from None
-    generated, baseline = valid_molecules(smiles), valid_molecules(reference)
-    if min(len(generated), len(baseline)) < 2:
+    return FCD(device="cpu", n_jobs=1)
+
+
+def chemnet_statistics(smiles: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean (512,) and covariance (512, 512) of ChemNet activations of the valid molecules.
+
+    Raises:
+        UnsupportedError: the `fcd_torch` package (which ships ChemNet's weights) is missing.
+        InputDataError: fewer than two valid molecules.
+    """
+    valid = valid_molecules(smiles)
+    if len(valid) < 2:
         raise InputDataError("the Fréchet ChemNet distance needs two valid molecules per set")
-    return float(FCD(device="cpu", n_jobs=1)(generated, baseline))
+    activations = _chemnet().get_predictions(valid)
+    return activations.mean(axis=0), np.cov(activations.T)
+
+
+def frechet_distance(
+    statistics: tuple[np.ndarray, np.ndarray], reference: tuple[np.ndarray, np.ndarray]
+) -> float:
+    """Fréchet distance between two Gaussians given as (mean, covariance)."""
+    from fcd_torch.utils import calculate_frechet_distance
+
+    return float(calculate_frechet_distance(*reference, *statistics))
+
+
+def frechet_chemnet_distance(smiles: Sequence[str], reference: Sequence[str]) -> float:
+    """Fréchet ChemNet distance (Preuer et al. 2018) of valid molecules to `reference`.
+
+    Raises:
+        UnsupportedError: `fcd_torch` is not installed.
+        InputDataError: fewer than two valid molecules on either side.
+    """
+    return frechet_distance(chemnet_statistics(smiles), chemnet_statistics(reference))
 
 
 def fcd_score(distance: float) -> float:

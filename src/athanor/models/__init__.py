@@ -7,23 +7,28 @@
 
 Every model is registered by name (`surrogate_class("rf")`): ``rf`` (random forest),
 ``lightgbm`` (gradient boosting), ``gp`` (Tanimoto Gaussian process) and ``dmpnn``.
+Names are imported on first use, so ``import athanor.models`` does not load torch.
 """
 
-from athanor.models.base import Surrogate
-from athanor.models.boosting import LightGBMSurrogate
-from athanor.models.dmpnn import DMPNNRegressor
-from athanor.models.forest import RandomForestSurrogate
-from athanor.models.gaussian_process import TanimotoGPSurrogate
-from athanor.models.persistence import ModelFileError
-from athanor.models.registry import available_surrogates, surrogate_class
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "DMPNNRegressor",
-    "LightGBMSurrogate",
-    "ModelFileError",
-    "RandomForestSurrogate",
-    "Surrogate",
-    "TanimotoGPSurrogate",
-    "available_surrogates",
-    "surrogate_class",
-]
+_EXPORTS = {
+    "DMPNNRegressor": "athanor.models.dmpnn",
+    "LightGBMSurrogate": "athanor.models.boosting",
+    "ModelFileError": "athanor.models.persistence",
+    "RandomForestSurrogate": "athanor.models.forest",
+    "Surrogate": "athanor.models.base",
+    "TanimotoGPSurrogate": "athanor.models.gaussian_process",
+    "available_surrogates": "athanor.models.registry",
+    "check_surrogate": "athanor.models.conformance",
+    "surrogate_class": "athanor.models.registry",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'athanor.models' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

@@ -56,16 +56,16 @@ class BondMessagePassing(nn.Module):
         """Encode a batch: returns shape (n_molecules, hidden_size)."""
         source, target = graph.edge_source, graph.edge_target
         atom_in = self.atom_input(graph.atom_codes) + graph.atom_mass * self.mass_input
-        initial = atom_in.index_select(0, source) + self.bond_input(
-            graph.edge_codes
-        )  # (n_edges, d)
-        state = torch.relu(initial)
+        bond_in = self.bond_input(graph.edge_codes)
+        initial = bond_in.index_add_(0, torch.arange(len(source)), atom_in.index_select(0, source))
+        state = torch.relu(initial)  # (n_edges, d)
         reverse = graph.reverse_edge
         for _ in range(self.depth - 1):
             incoming = torch.zeros_like(atom_in).index_add_(0, target, state)  # (n_atoms, d)
             # message into v→w: everything arriving at v except what came back from w
-            message = incoming.index_select(0, source) - state.index_select(0, reverse)
-            state = self.dropout(torch.relu(initial + self.message(message)))
+            message = incoming.index_select(0, source).sub_(state.index_select(0, reverse))
+            # fused initial + W_h message, then ReLU in place (both keep autograd exact)
+            state = self.dropout(torch.addmm(initial, message, self.message.weight.T).relu_())
         incoming = torch.zeros_like(atom_in).index_add_(0, target, state)
         atom_out = self.atom_output(graph.atom_codes) + graph.atom_mass * self.mass_output
         atoms = self.dropout(torch.relu(atom_out + self.state_output(incoming)))

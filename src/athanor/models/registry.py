@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import TypeVar
 
 from athanor.core.errors import ConfigError
@@ -10,6 +11,18 @@ from athanor.core.errors import ConfigError
 T = TypeVar("T", bound=type)
 
 _SURROGATES: dict[str, type] = {}
+BUILTIN_MODULES = (
+    "athanor.models.forest",
+    "athanor.models.boosting",
+    "athanor.models.gaussian_process",
+    "athanor.models.dmpnn",
+)
+
+
+def _import_builtins() -> None:
+    """Import the shipped models so that their ``@register`` lines have run."""
+    for module in BUILTIN_MODULES:
+        import_module(module)
 
 
 def register(name: str) -> Callable[[T], T]:
@@ -25,6 +38,7 @@ def register(name: str) -> Callable[[T], T]:
 
 def surrogate_class(name: str) -> type:
     """The class registered as ``name``; `ConfigError` naming the known ones otherwise."""
+    _import_builtins()
     if name not in _SURROGATES:
         raise ConfigError(
             f"unknown model {name!r}; choose one of: {', '.join(sorted(_SURROGATES))}"
@@ -34,4 +48,5 @@ def surrogate_class(name: str) -> type:
 
 def available_surrogates() -> list[str]:
     """Registered model names, sorted."""
+    _import_builtins()
     return sorted(_SURROGATES)

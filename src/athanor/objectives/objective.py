@@ -109,6 +109,11 @@ class Objective:
         return cls(config)
 
     @property
+    def value_labels(self) -> list[str]:
+        """Labels of every raw value: components, then constraints not already listed."""
+        return list(dict.fromkeys(self.labels + [c.label for c in self.constraints]))
+
+    @property
     def n_objectives(self) -> int:
         """1 in scalar mode, the number of components in Pareto mode."""
         return len(self.labels) if self.config.mode == "pareto" else 1
@@ -170,8 +175,7 @@ class Objective:
         k = self.n_objectives
         n = len(parsed)
         scores = np.zeros((n, k)) if self.config.mode == "pareto" else np.zeros(n)
-        labels = list(dict.fromkeys(self.labels + [c.label for c in self.constraints]))
-        values = {label: np.full(n, np.nan) for label in labels}
+        values = {label: np.full(n, np.nan) for label in self.value_labels}
         smiles, status, reasons, calls = [], [], [], np.zeros(n, dtype=int)
         for i, (key, mol) in enumerate(parsed):
             if mol is None:

@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from athanor.core.config import StrictModel, validate_config
@@ -94,9 +95,10 @@ class Oracle:
             "parameters": self.parameters.model_dump(mode="json"),
         }
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """16 hex digits of the SHA-256 of the canonical JSON of `identity()`."""
+        """16 hex digits of the SHA-256 of the canonical JSON of `identity()` (parameters are
+        immutable, so it is computed once)."""
         text = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -139,7 +139,9 @@ def _check_elements(structure: Structure) -> None:
         raise OracleFailure(f"element(s) Z={unsupported} not parametrised in GFN2-xTB (H-Rn)")
 
 
-def _ionisation_values(structure: Structure, energy: float, params: XTBParameters, solvent):
+def _ionisation_values(
+    structure: Structure, energy: float, params: XTBParameters, solvent: str | None
+) -> dict[str, float]:
     """Vertical IP and EA in eV (ΔSCF with the GFN2 empirical shift)."""
     cation = _singlepoint(_ion(structure, +1), params, solvent).get("energy")
     anion = _singlepoint(_ion(structure, -1), params, solvent).get("energy")

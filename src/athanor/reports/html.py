@@ -47,6 +47,11 @@ class HtmlReport:
         self._blocks.append(f"<p>{html.escape(text)}</p>")
         return self
 
+    def preformatted(self, text: str) -> HtmlReport:
+        """A block of monospaced text (escaped), e.g. a configuration."""
+        self._blocks.append(f"<pre>{html.escape(text)}</pre>")
+        return self
+
     def table(self, frame: pd.DataFrame, caption: str = "", digits: int = 3) -> HtmlReport:
         """A DataFrame as a table, floats to `digits` significant digits, NaN as a dash."""
         body = frame.to_html(border=0, na_rep="–", float_format=lambda value: f"{value:.{digits}g}")

@@ -1,61 +1,33 @@
-"""The end-to-end demo: import a shipped data set into a project store and summarise it.
-
-The screening issue turns this into a full active-learning campaign; for now it exercises
-identity, standardisation, the store and the data sets end to end.
-"""
+"""The end-to-end demo: an OPV screening campaign with the real GFN2-xTB oracle."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-import pandas as pd
-
-from athanor.chem.scaffolds import murcko_scaffold
-from athanor.datasets import dataset_info, dataset_path
 from athanor.store import Store
-from athanor.store.importing import ImportReport, import_file
+from athanor.workflows.screening import CampaignStatus, ScreeningCampaign
+from athanor.workflows.screening_config import ScreeningConfig, load_screening_config
+from athanor.workflows.screening_report import write_report
 
 
-@dataclass
-class DemoSummary:
-    """What the demo found in the data set."""
-
-    report: ImportReport
-    unique_molecules: int
-    unique_conditions: int
-    unique_scaffolds: int
-    target_stats: pd.DataFrame
-    store_path: Path
+def demo_config() -> ScreeningConfig:
+    """The packaged demo campaign (`athanor/workflows/configs/opv_demo.toml`)."""
+    with resources.as_file(
+        resources.files("athanor.workflows") / "configs" / "opv_demo.toml"
+    ) as path:
+        return load_screening_config(path)
 
 
-def run_demo(project_dir: str | Path, dataset: str = "absorption", n_jobs: int | None = None):
-    """Import `dataset` into the store of `project_dir` and summarise it.
-
-    Returns:
-        A `DemoSummary`.
-    """
-    info = dataset_info(dataset)
-    with Store.open(project_dir) as store:
-        report = import_file(
-            store,
-            dataset_path(dataset),
-            name=dataset,
-            smiles_column=info.smiles_column,
-            conditions=info.condition_columns,
-            n_jobs=n_jobs,
+def run_demo(project_dir: str | Path, workers: int | None = None) -> tuple[CampaignStatus, Path]:
+    """Run (or resume) the demo campaign in `project_dir`; return its status and report path."""
+    config = demo_config()
+    if workers is not None:
+        config = config.model_copy(
+            update={"executor": config.executor.model_copy(update={"workers": workers})}
         )
-        frame = store.dataset_frame(dataset)
-        directory = store.directory
-    conditions = (
-        frame[list(info.condition_columns)].drop_duplicates() if info.condition_columns else []
-    )
-    molecules = frame["smiles"].drop_duplicates()
-    return DemoSummary(
-        report=report,
-        unique_molecules=len(molecules),
-        unique_conditions=len(conditions),
-        unique_scaffolds=molecules.map(murcko_scaffold).nunique(),
-        target_stats=frame[list(info.target_columns)].describe().T,
-        store_path=directory,
-    )
+    with Store.open(project_dir) as store:
+        campaign = ScreeningCampaign.open(store, config)
+        status = campaign.run()
+        report = write_report(campaign, Path(project_dir) / "reports" / f"{config.name}.html")
+    return status, report

@@ -5,7 +5,7 @@ degree, formal charge, chirality, hydrogen count, hybridisation, aromaticity, ma
 type, conjugation, ring membership, stereo), but stored as *categorical indices* into one
 shared vocabulary instead of one-hot vectors. A linear layer applied to a one-hot vector is an
 embedding lookup, so the network sums embedding rows (`torch.nn.EmbeddingBag`): the same model
-class, with ~20x less memory per atom and no dense one-hot matrix to build.
+class, with several times less memory per atom and no dense one-hot matrix to build.
 
 A `GraphSet` packs many molecules into flat arrays; `GraphSet.batch` gathers any subset into a
 `GraphBatch` with vectorised NumPy (no Python loop over molecules or atoms).
@@ -193,18 +193,24 @@ class GraphSet:
 
 
 class GraphFeaturizer:
-    """SMILES → `GraphSet`, remembering every molecule it has featurised (in memory).
+    """SMILES → `GraphSet`, remembering the molecules it has featurised (in memory).
 
     The cache is keyed by SMILES string, so featurising the same training set every epoch, or
     the same solvent thousands of times, costs one RDKit parse per distinct SMILES.
+
+    Args:
+        capacity: most molecules kept (about 1 kB each); beyond it, new molecules are
+            featurised without being cached, so screening a large pool keeps memory flat.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = 100_000) -> None:
+        self.capacity = capacity
         self._cache: dict[str, MoleculeGraph] = {}
 
     def __call__(self, smiles: Sequence[str]) -> GraphSet:
         """Featurise n SMILES into a `GraphSet` of n molecules (in the same order)."""
         cache = self._cache
-        for text in set(smiles).difference(cache):
-            cache[text] = molecule_graph(text)
-        return GraphSet([cache[text] for text in smiles])
+        new = {text: molecule_graph(text) for text in set(smiles).difference(cache)}
+        if len(cache) + len(new) <= self.capacity:
+            cache.update(new)
+        return GraphSet([cache.get(text) or new[text] for text in smiles])

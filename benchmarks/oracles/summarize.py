@@ -1,0 +1,102 @@
+"""Write results/summary.md (the oracle section of docs/benchmarks.md) from results/*.json.
+
+python benchmarks/oracles/summarize.py
+"""
+
+from __future__ import annotations
+
+import json
+
+from common import RESULTS
+
+
+def _load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _machine_line(result: dict) -> str:
+    machine = result["machine"]
+    return (
+        f"_{machine['host']}, {machine['cpus']} CPUs, 1-min load average "
+        f"{machine['load_average_1m']:.1f} at the end (shared machine); `{machine['command']}`_"
+    )
+
+
+def _cost_ladder(result: dict) -> list[str]:
+    lines = [
+        "### Cost ladder (one core, in-process)",
+        "",
+        "| oracle / option | molecules | wall s/mol | CPU s/mol | failed |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for rung in result["rungs"]:
+        lines.append(
+            f"| {rung['rung']} | {rung['molecules']} | {rung['s_per_molecule_mean']:.3f} | "
+            f"{rung.get('cpu_s_per_molecule', float('nan')):.3f} | {rung['failure_rate']:.0%} |"
+        )
+    return [*lines, "", _machine_line(result), ""]
+
+
+def _parallel(result: dict) -> list[str]:
+    lines = [
+        f"### Parallel efficiency (xTB single point, {result['molecules']} ZINC molecules)",
+        "",
+        "| executor | 1 worker (s) | 2 workers (s) | efficiency | start-up 2 workers (s) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in result["scaling"]:
+        one, two = row["one_worker"], row["two_workers"]
+        lines.append(
+            f"| {row['executor']} | {one['wall_s']:.1f} | {two['wall_s']:.1f} | "
+            f"{row['efficiency']:.0%} | {two['startup_s']:.1f} |"
+        )
+    lines += [
+        "",
+        "| executor | per-task overhead (ms) | share of an xTB single point |",
+        "|---|---:|---:|",
+    ]
+    for row in result["overhead"]:
+        lines.append(
+            f"| {row['executor']} | {1e3 * row['s_per_molecule']:.2f} | "
+            f"{row['fraction_of_xtb_single_point']:.1%} |"
+        )
+    lines.append(
+        f"\nStore write per result (one SQLite transaction): "
+        f"{1e3 * result['store_write_s']:.2f} ms."
+    )
+    return [*lines, "", _machine_line(result), ""]
+
+
+def _cache_hit(result: dict) -> list[str]:
+    return [
+        f"### Cache hit ({result['molecules']} molecules already finished)",
+        "",
+        f"Re-running the finished batch: median {result['rerun_median_s']:.3f} s "
+        f"(max {max(result['rerun_s']):.3f} s over {len(result['rerun_s'])} runs), "
+        f"{result['oracle_calls']} oracle calls, no executor started "
+        f"(first run: {result['first_run_s']:.1f} s).",
+        "",
+        _machine_line(result),
+        "",
+    ]
+
+
+def main() -> None:
+    sections = ["## Oracles and execution", ""]
+    for name, render in (
+        ("cost_ladder", _cost_ladder),
+        ("parallel_efficiency", _parallel),
+        ("cache_hit", _cache_hit),
+    ):
+        result = _load(name)
+        if result is not None:
+            sections += render(result)
+    sections.append("Regenerate: `python benchmarks/oracles/summarize.py`.")
+    path = RESULTS / "summary.md"
+    path.write_text("\n".join(sections) + "\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

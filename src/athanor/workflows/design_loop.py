@@ -1,0 +1,107 @@
+"""Closing the design loop: a surrogate pre-screens proposals for the expensive oracle.
+
+Every ``oracle`` component (or constraint) of the objective is learnt by one multi-task
+surrogate from the oracle values measured so far. A *proxy* objective, identical to the real
+one except that those components read the surrogate (its mean, or an uncertainty bound),
+ranks each round's candidates; only the best go to the real objective and its oracle.
+"""
+
+from __future__ import annotations
+
+import logging
+from copy import deepcopy
+
+import numpy as np
+
+from athanor.core.errors import ConfigError
+from athanor.core.records import Molecule
+from athanor.objectives.cache import ScoringCache
+from athanor.objectives.objective import Objective
+from athanor.objectives.predictions import SurrogateComponent
+from athanor.workflows.design_config import DesignConfig
+
+log = logging.getLogger(__name__)
+IN_MEMORY = "(trained during the campaign)"
+
+
+def _proxy_config(config: DesignConfig, oracle_labels: list[str]) -> dict:
+    """The objective table with each oracle table replaced by a surrogate table."""
+    table = deepcopy(config.objective.model_dump(mode="json"))
+    loop = config.loop
+    for group in ("components", "constraints"):
+        for item in table[group]:
+            if item["kind"] != "oracle":
+                continue
+            label = item.get("name") or item["params"]["property"]
+            item["name"] = label
+            item["kind"] = "surrogate"
+            item["params"] = {"model": IN_MEMORY, "task": oracle_labels.index(label),
+                              "bound": loop.bound, "beta": loop.beta}  # fmt: skip
+    return table
+
+
+def _oracle_labels(config: DesignConfig) -> list[str]:
+    tables = config.objective.components + config.objective.constraints
+    return list(dict.fromkeys(
+        t.get("name") or t["params"]["property"] for t in tables if t.get("kind") == "oracle"
+    ))  # fmt: skip
+
+
+class SurrogateScreen:
+    """Ranks candidates with the proxy objective; retrained on every new oracle value.
+
+    Args:
+        config: the campaign configuration (its `loop` table).
+        objective: the real objective (its oracle components name the surrogate's tasks).
+
+    Raises:
+        ConfigError: the objective has no ``oracle`` component to learn.
+    """
+
+    def __init__(self, config: DesignConfig, objective: Objective):
+        self.loop = config.loop
+        self.seed = config.seed
+        self.tasks = _oracle_labels(config)
+        if not self.tasks:
+            raise ConfigError("loop.surrogate needs an 'oracle' component in the objective")
+        for table in config.objective.components + config.objective.constraints:
+            if table.get("kind") == "oracle":
+                table.setdefault("name", table.get("params", {}).get("property"))
+        self.proxy = Objective.from_config(_proxy_config(config, self.tasks))
+        self.model_ = None
+        self.n_train_ = 0
+
+    @property
+    def ready(self) -> bool:
+        """Whether enough oracle values exist (``loop.warmup``) to screen with the surrogate."""
+        return self.model_ is not None and self.n_train_ >= self.loop.warmup
+
+    def refit(self, objective: Objective, *_) -> None:
+        """Retrain on every oracle value in the objective's cache (NaN where one failed)."""
+        entries = objective.cache.entries
+        smiles = list(entries)
+        y = np.array([[entries[s].values.get(t, np.nan) for t in self.tasks] for s in smiles])
+        known = np.isfinite(y).any(axis=1)
+        if known.sum() < max(2, self.loop.warmup) or known.sum() == self.n_train_:
+            return
+        from athanor.models import surrogate_class  # torch-heavy: only in closed loops
+
+        params = {"seed": self.seed} | self.loop.params
+        try:
+            model = surrogate_class(self.loop.surrogate)(**params)
+        except TypeError as error:
+            raise ConfigError(f"loop.params: {error}") from None
+        self.model_ = model.fit([s for s, k in zip(smiles, known) if k], y[known])
+        self.n_train_ = int(known.sum())
+        for component in self.proxy.components + [c.component for c in self.proxy.constraints]:
+            if isinstance(component, SurrogateComponent):
+                component.model = self.model_
+        self.proxy.cache = ScoringCache()  # proxy scores change with the model
+        log.info("surrogate %s retrained on %d molecules", self.loop.surrogate, self.n_train_)
+
+    def best(self, molecules: list[Molecule], size: int) -> list[Molecule]:
+        """The `size` candidates the proxy objective scores highest."""
+        batch = self.proxy([m.smiles for m in molecules])
+        scores = batch.scores if batch.scores.ndim == 1 else batch.scores.mean(axis=1)
+        order = np.argsort(-scores, kind="stable")[:size]
+        return [molecules[i] for i in order]

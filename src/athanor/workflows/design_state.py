@@ -1,0 +1,81 @@
+"""A design campaign's scores in the store: the objective acts as an oracle there.
+
+The objective is registered like an oracle, fingerprinted by its configuration, so that each
+(molecule, objective) is computed at most once, ever: a score is committed as soon as it is
+computed, and a resumed campaign refills the objective's cache from the store instead of
+scoring again. Scores and raw component values are the evaluation's values; a molecule that
+failed keeps its reason as the message, and a rejected one (constraint) is ``ok`` with score
+0 and the violated bound as the message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+
+from athanor.core.records import Evaluation
+from athanor.objectives.objective import Objective, ScoreBatch
+from athanor.store import Store
+
+OBJECTIVE_VERSION = "1"
+
+
+def score_columns(objective: Objective) -> list[str]:
+    """``["score"]``, or ``score_<label>`` per component in Pareto mode."""
+    if objective.config.mode == "pareto":
+        return [f"score_{label}" for label in objective.labels]
+    return ["score"]
+
+
+def register_objective(store: Store, objective: Objective) -> str:
+    """Register the objective as an oracle of the store; return its fingerprint."""
+    parameters = objective.config.model_dump(mode="json")
+    identity = {"name": "objective", "version": OBJECTIVE_VERSION, "parameters": parameters}
+    text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+    fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
+    labels = list(objective.labels) + [c.label for c in objective.constraints]
+    properties = dict.fromkeys(score_columns(objective) + labels, "")
+    store.register_oracle(fingerprint, "objective", OBJECTIVE_VERSION, parameters, properties)
+    return fingerprint
+
+
+def record_scores(
+    store: Store, fingerprint: str, run_id: int, ids: list[int], batch: ScoreBatch, columns
+) -> None:
+    """Commit one evaluation per scored molecule (`ids` aligned with the batch rows)."""
+    scores = batch.scores.reshape(len(ids), -1)
+    for i, molecule_id in enumerate(ids):
+        values = {label: float(v[i]) for label, v in batch.values.items()}
+        values |= {name: float(scores[i, j]) for j, name in enumerate(columns)}
+        status = "failed" if batch.status[i] == "failed" else "ok"
+        evaluation = Evaluation(status, values if status == "ok" else {}, batch.reasons[i])
+        store.record_evaluation(molecule_id, fingerprint, evaluation, run_id=run_id)
+
+
+def load_scores(store: Store, fingerprint: str) -> pd.DataFrame:
+    """Every stored score of the objective: molecule_id, smiles, status, message, values."""
+    frame = store.evaluations_frame(fingerprint)
+    if frame.empty:
+        return frame
+    frame = frame.drop_duplicates("molecule_id", keep="first").reset_index(drop=True)
+    rejected = (frame["status"] == "ok") & (frame["message"].fillna("") != "")
+    frame.loc[rejected, "status"] = "rejected"
+    return frame
+
+
+def prefill_cache(objective: Objective, scores: pd.DataFrame) -> None:
+    """Put stored scores into the objective's cache, so they are never computed again."""
+    columns = score_columns(objective)
+    labels = list(objective.labels) + [c.label for c in objective.constraints]
+    for row in scores.to_dict("records"):
+        values = {label: _number(row.get(label)) for label in labels}
+        score = np.array([_number(row.get(c), 0.0) for c in columns])
+        score = score if objective.config.mode == "pareto" else float(score[0])
+        objective.cache.add(row["smiles"], score, values, row["status"], row["message"] or "")
+
+
+def _number(value, default: float = float("nan")) -> float:
+    return default if value is None or pd.isna(value) else float(value)

@@ -1,0 +1,101 @@
+"""The self-contained HTML report of a screening campaign."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from athanor.core.errors import StoreError
+from athanor.reports.campaign import expected_best_of_random, molecule_grid_svg, trace_plot
+from athanor.reports.html import HtmlReport
+from athanor.reports.plots import calibration_plot, parity_plot, svg_element
+from athanor.workflows.screening import RUN_KIND, ScreeningCampaign
+
+TOP_K = 10
+
+
+def _sign(campaign: ScreeningCampaign) -> float:
+    return 1.0 if campaign.config.objective.direction == "maximize" else -1.0
+
+
+def _trace_figure(campaign: ScreeningCampaign, history: pd.DataFrame):
+    sign, found = _sign(campaign), history.dropna(subset=["utility"])
+    calls = found["call"].to_numpy()
+    best = sign * found["utility"].cummax().to_numpy()
+    top_k = [
+        np.sort(found["utility"].to_numpy()[: i + 1])[-TOP_K:].mean() for i in range(len(found))
+    ]
+    curves = {
+        "best found": (calls, best),
+        f"mean of top {TOP_K}": (calls, sign * np.asarray(top_k)),
+    }
+    first = found[found["round"] == 0]["utility"].to_numpy()
+    if campaign.config.loop.initial_design == "random" and len(first) > 1:
+        curves["random search (expected, from round 0)"] = (
+            calls, sign * expected_best_of_random(first, calls),
+        )  # fmt: skip
+    label = f"{campaign.config.objective.property} ({campaign.config.objective.direction})"
+    return trace_plot(curves, ylabel=label, title="Best value against oracle calls")
+
+
+def _round_predictions(campaign: ScreeningCampaign, history: pd.DataFrame) -> pd.DataFrame:
+    """Prospective check: what the surrogate predicted for each batch, and what was measured."""
+    parts = []
+    for round_ in sorted(set(history["round"]) - {0}):
+        try:
+            predicted = campaign.store.read_table(f"screen-{campaign.run_id}-round-{round_}")
+        except StoreError:  # a round whose predictions were not stored
+            continue
+        batch = history[history["round"] == round_][["molecule_id", "utility"]]
+        parts.append(batch.merge(predicted, on="molecule_id").assign(round=round_))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _surrogate_figures(report: HtmlReport, rounds: pd.DataFrame) -> None:
+    measured = rounds.dropna(subset=["utility"])
+    if measured.empty:
+        return
+    parity = calibration = None
+    for round_, part in measured.groupby("round"):
+        args = (part["utility"].to_numpy(), part["mean"].to_numpy(), part["std"].to_numpy())
+        ax = None if parity is None else parity.axes[0]
+        parity = parity_plot(*args, ax=ax, label=f"round {round_}", title="Selected batches")
+        ax = None if calibration is None else calibration.axes[0]
+        calibration = calibration_plot(*args, ax=ax, label=f"round {round_}")
+    report.figure(parity, "Surrogate prediction (before evaluation) against the oracle value, "
+                          "in utility units (larger is better).")  # fmt: skip
+    report.figure(calibration, "Calibration of the surrogate's uncertainty on each batch.")
+
+
+def _best_molecules(report: HtmlReport, campaign: ScreeningCampaign, history: pd.DataFrame):
+    best = history.dropna(subset=["value"]).sort_values("utility", ascending=False).head(12)
+    prop = campaign.config.objective.property
+    legends = [
+        f"{prop} = {v:.3g} (round {r})" for v, r in zip(best["value"], best["round"], strict=True)
+    ]
+    report.figure(svg_element(molecule_grid_svg(best["smiles"].tolist(), legends)),
+                  "The best molecules found.")  # fmt: skip
+    report.table(best[["smiles", "value", "round", "call"]].reset_index(drop=True), "Top 12")
+
+
+def write_report(campaign: ScreeningCampaign, path: str | Path) -> Path:
+    """Write the campaign's HTML report to `path` and return it."""
+    status, history = campaign.status(), campaign.history()
+    report = HtmlReport(f"Screening campaign '{campaign.config.name}'")
+    report.paragraph(
+        f"{status.calls} oracle calls of {status.budget} ({status.ok} ok, {status.failed} failed), "
+        f"{status.round + 1} rounds, pool of {len(campaign.pool)} molecules. Best "
+        f"{campaign.config.objective.property}: {status.best_value} for {status.best_smiles}."
+    )
+    if status.ok:
+        report.figure(_trace_figure(campaign, history))
+        _surrogate_figures(report, _round_predictions(campaign, history))
+        _best_molecules(report, campaign, history)
+    run = campaign.store.runs_frame(RUN_KIND).set_index("id").loc[campaign.run_id]
+    report.heading("Configuration, versions and seed")
+    report.preformatted(json.dumps(json.loads(run["config"]), indent=2))
+    report.preformatted(json.dumps(json.loads(run["environment"]), indent=2))
+    return report.write(path)
