@@ -47,10 +47,9 @@ def sample(model: str, n: int, train: list[str]) -> list[str]:
         lm.sampling_rng_.manual_seed(SEED)
         return lm.sample(n)
     if model == "selfies_vae":
-        z = np.random.default_rng(SEED).standard_normal(
-            (n, SelfiesVAE.pretrained().config.latent_dim)
-        )
-        return SelfiesVAE.pretrained().decode(z, temperature=1.0, seed=SEED)
+        vae = SelfiesVAE.pretrained()
+        z = np.random.default_rng(SEED).standard_normal((n, vae.config.latent_dim))
+        return vae.decode(z, temperature=1.0, seed=SEED)
     if model == "zinc_train":
         return [train[i] for i in np.random.default_rng(SEED).choice(len(train), n, replace=False)]
     raise SystemExit(f"unknown model {model}")
@@ -82,6 +81,18 @@ def evaluate(model: str, n: int, train: list[str], held_out: list[str], known, r
     }
     logger.info("%s: %s", model, {k: v for k, v in record.items() if k != "kl_divergences"})
     return record
+
+
+def cached_references(train: list[str], held_out: list[str]):
+    """Training set (for novelty) and held-out ChemNet statistics, cached in `WORK`."""
+    path = WORK / f"references_{fingerprint(held_out)}.npz"
+    if not path.is_file():
+        WORK.mkdir(parents=True, exist_ok=True)
+        known = np.array(sorted(metrics.training_set(train)))
+        mean, covariance = metrics.chemnet_statistics(held_out)
+        np.savez_compressed(path, known=known, mean=mean, covariance=covariance)
+    arrays = np.load(path)
+    return frozenset(arrays["known"].tolist()), (arrays["mean"], arrays["covariance"])
 
 
 def write_summary(command: str) -> None:
@@ -122,8 +133,7 @@ def main() -> None:
     torch.set_num_threads(1)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     train, held_out = zinc_split()
-    known = metrics.training_set(train)
-    reference = metrics.chemnet_statistics(held_out)
+    known, reference = cached_references(train, held_out)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for model in args.models:
         record = evaluate(model, args.samples, train, held_out, known, reference)

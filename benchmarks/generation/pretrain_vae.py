@@ -3,8 +3,8 @@
 Usage (from the repository root; one thread):
     nice -n 10 python benchmarks/generation/pretrain_vae.py
 
-Writes src/athanor/generators/weights/selfies_vae.{pt,json}; the JSON records the command,
-seed, steps, subset size and wall time.
+Snapshots are saved as in pretrain.py (`steps_done` in the JSON; `--stop-after` reproduces
+one). Writes src/athanor/generators/weights/selfies_vae.{pt,json}.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 
 import numpy as np
 import torch
+from pretrain import Snapshots
 from zinc_split import fingerprint, zinc_split
 
 from athanor.generators.checkpoint import weights_path
@@ -25,10 +25,12 @@ from athanor.generators.selfies_vae import SelfiesVAE
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--molecules", type=int, default=30_000, help="training subset size")
-    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--steps", type=int, default=600, help="length of the KL schedule")
+    parser.add_argument("--stop-after", type=int, default=None, help="stop after these steps")
+    parser.add_argument("--save-every", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--beta", type=float, default=1.0)
+    parser.add_argument("--beta", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default=None, help="checkpoint path (default: shipped)")
     args = parser.parse_args()
@@ -37,22 +39,22 @@ def main() -> None:
     train, _ = zinc_split()
     rows = np.random.default_rng(args.seed).choice(len(train), args.molecules, replace=False)
     subset = [train[i] for i in rows]
-    start = time.perf_counter()
-    vae = SelfiesVAE(seed=args.seed).fit(
-        subset, args.steps, args.batch_size, args.learning_rate, args.beta
-    )
-    wall = time.perf_counter() - start
     metadata = {
         "command": "python " + " ".join(sys.argv),
         "dataset": "zinc250k",
         "training_molecules": len(subset),
         "training_subset_sha256": fingerprint(subset),
-        "steps": args.steps,
-        "wall_time_s": round(wall, 1),
         "torch_threads": 1,
     }
+    vae = SelfiesVAE(seed=args.seed)
     output = args.output or weights_path("selfies_vae")
-    print(f"saved {vae.save(output, metadata)} after {wall / 60:.1f} min")
+    snapshots = Snapshots(vae, output, metadata, args.save_every, args.stop_after)
+    try:
+        vae.fit(subset, args.steps, args.batch_size, args.learning_rate, args.beta,
+                callback=snapshots)  # fmt: skip
+    except StopIteration:
+        return
+    snapshots.save(args.steps)
 
 
 if __name__ == "__main__":

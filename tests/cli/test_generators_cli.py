@@ -12,8 +12,8 @@ def test_sample_then_metrics(tmp_path, capsys):
     checkpoint = tmp_path / "lm"
     tiny_model(steps=100).save(checkpoint)
     sample = tmp_path / "out.smi"
-    status = main(["generate", "sample", "--model", "smiles_lm", "-n", "50", "-o", str(sample),
-                   "--param", f"checkpoint={checkpoint}", "--param", "temperature=0.8"])  # fmt: skip
+    params = ["--param", f"checkpoint={checkpoint}", "--param", "temperature=0.8"]
+    status = main(["generate", "sample", "-m", "smiles_lm", "-n", "50", "-o", str(sample), *params])
     assert status == 0 and "wrote 50 molecules" in capsys.readouterr().out
     assert len(sample.read_text().splitlines()) == 50
     reference = tmp_path / "train.smi"

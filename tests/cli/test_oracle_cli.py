@@ -93,3 +93,11 @@ def test_unknown_oracle_and_missing_input(tmp_path, capsys):
     assert main(["oracle", "run", "gaussian", "--input", "x.smi", "-p", str(tmp_path)]) == 1
     assert "unknown oracle 'gaussian'; choose one of: command, dft" in capsys.readouterr().err
     assert main(["oracle", "run", "rdkit", "-p", str(tmp_path)]) == 2  # usage error
+
+
+def test_run_on_a_shipped_dataset_with_limit(tmp_path, capsys):
+    args = ["oracle", "run", "rdkit", "--dataset", "esol", "--limit", "5", "-p", str(tmp_path)]
+    assert main([*args, "--no-progress"]) == 0
+    assert "5 molecules, 0 already done, 0 invalid, 5 computed" in capsys.readouterr().out
+    assert main(["oracle", "run", "rdkit", "--dataset", "nope", "-p", str(tmp_path)]) == 1
+    assert "no data set 'nope'" in capsys.readouterr().err

@@ -42,9 +42,13 @@ def test_kl_score_of_a_set_against_itself_is_one():
     assert metrics.kl_divergence_score({"a": 0.0, "b": math.log(2)}) == pytest.approx(0.75)
 
 
-def test_fcd_score_and_distance():
-    pytest.importorskip("fcd_torch")
+def test_fcd_score():
     assert metrics.fcd_score(0.0) == 1.0 and metrics.fcd_score(5.0) == pytest.approx(math.exp(-1))
+
+
+@pytest.mark.slow  # loading ChemNet and two 512x512 matrix square roots: ~10 s of CPU
+def test_frechet_chemnet_distance():
+    pytest.importorskip("fcd_torch")
     smiles = ["CCO", "CCCO", "c1ccccc1", "CC(=O)Nc1ccccc1", "CCN(CC)CC", "OC1CCCCC1"]
     assert metrics.frechet_chemnet_distance(smiles, smiles) == pytest.approx(0.0, abs=1e-3)
     assert metrics.frechet_chemnet_distance(smiles[:3], smiles[3:]) > 1.0

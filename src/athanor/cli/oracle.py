@@ -38,7 +38,10 @@ def list_() -> None:
 
 def _parameters(settings: tuple[str, ...], config: str | None) -> dict:
     """Oracle parameters from a TOML file, overridden by KEY=VALUE settings (JSON values)."""
-    parameters = tomllib.loads(Path(config).read_text()) if config else {}
+    try:
+        parameters = tomllib.loads(Path(config).read_text()) if config else {}
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{config}: not valid TOML ({error})") from None
     for setting in settings:
         key, separator, text = setting.partition("=")
         if not separator:
@@ -73,7 +76,7 @@ def _dataset_smiles(store, name: str) -> list[str]:
 
     if name in set(store.list_datasets()["name"]):
         return store.dataset_frame(name)["smiles"].tolist()
-    if name in list_datasets():
+    if name in {info.name for info in list_datasets()}:
         return load_dataset(name)[dataset_info(name).smiles_column].astype(str).tolist()
     raise InputDataError(f"no data set {name!r} in the store or shipped with Athanor")
 

@@ -90,7 +90,7 @@ class RayExecutor:
         task, start = self._running.pop(reference)
         try:
             return Outcome(task, ray.get(reference))
-        except (ray.exceptions.WorkerCrashedError, ray.exceptions.RayActorError) as error:
+        except ray.exceptions.WorkerCrashedError as error:
             message = f"Ray worker died while evaluating: {type(error).__name__}"
         except ray.exceptions.RayError as error:  # node lost, object lost, ...
             message = f"Ray task failed: {type(error).__name__}: {error}"

@@ -22,6 +22,7 @@ from athanor.generators.registry import register_generator
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 20  # rounds of offspring generation per ask before giving up on novelty
+OVERSAMPLE = 1.25  # parents per wanted child: some crossovers fail or repeat a molecule
 
 
 def _zinc_smiles() -> list[str]:
@@ -110,7 +111,8 @@ class GraphGA(Generator):
         scores = np.fromiter(self.population_.values(), float, len(smiles))
         children: list[str] = []
         for _ in range(MAX_TRIES):
-            index = quantile_parents(scores, 2 * (n - len(children)), self.rng_, self.top_fraction)
+            wanted = int(np.ceil(OVERSAMPLE * (n - len(children))))
+            index = quantile_parents(scores, wanted, self.rng_, self.top_fraction)
             parents = [smiles[i] for i in index]
             made = offspring(parents, self.rng_, self.mutation_fraction, self.mutation_rate)
             for child in made:

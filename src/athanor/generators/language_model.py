@@ -9,7 +9,7 @@ Its API speaks SMILES whatever the internal representation. The generators `smil
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 
 from athanor.core.config import StrictModel
 from athanor.core.errors import InputDataError
+from athanor.generators.ask_tell import constructor_params
 from athanor.generators.augment import randomize_many
 from athanor.generators.base import Generator
 from athanor.generators.checkpoint import (
@@ -26,7 +27,6 @@ from athanor.generators.checkpoint import (
     save_checkpoint,
     weights_path,
 )
-from athanor.generators.params import constructor_params
 from athanor.generators.registry import register_generator
 from athanor.generators.rnn import (
     TokenGRU,
@@ -112,6 +112,7 @@ class LanguageModel:
         learning_rate: float = 1e-3,
         augment: bool = True,
         progress: bool = False,
+        callback: Callable[[int], None] | None = None,
     ) -> LanguageModel:
         """Train by maximum likelihood (continues training if already fitted).
 
@@ -121,12 +122,16 @@ class LanguageModel:
             learning_rate: Adam learning rate (decayed linearly to 10 % over the steps).
             augment: train on a random SMILES of each molecule instead of the given string.
             progress: show a progress bar.
+            callback: called with the number of steps done after each step (e.g. to save
+                snapshots of a long run).
         """
         if len(smiles) == 0:
             raise InputDataError("cannot train a language model on zero molecules")
         if not hasattr(self, "net_"):
             self._build(Vocabulary.from_smiles(smiles, self.config.representation))
         rng = np.random.default_rng(self.seed + len(self.training_log_))
+        self.training_log_.append({"steps": steps, "batch_size": batch_size,
+                                   "learning_rate": learning_rate, "augment": augment})  # fmt: skip
         optimizer = torch.optim.Adam(self.net_.parameters(), lr=learning_rate)
         schedule = torch.optim.lr_scheduler.LinearLR(optimizer, 1.0, 0.1, total_iters=steps)
         self.net_.train()
@@ -137,7 +142,9 @@ class LanguageModel:
             schedule.step()
             if step % 100 == 0 or step == steps - 1:
                 logger.info("step %d/%d: loss per token %.4f", step + 1, steps, loss)
-        self.training_log_.append({"steps": steps, "batch_size": batch_size, "loss": loss})
+            self.training_log_[-1].update(steps_done=step + 1, loss=loss)
+            if callback is not None:
+                callback(step + 1)
         self.net_.eval()
         return self
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -125,7 +126,9 @@ def chemnet_statistics(smiles: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     valid = valid_molecules(smiles)
     if len(valid) < 2:
         raise InputDataError("the Fréchet ChemNet distance needs two valid molecules per set")
-    activations = _chemnet().get_predictions(valid)
+    with warnings.catch_warnings():  # fcd_torch calls deprecated NumPy aliases
+        warnings.simplefilter("ignore", DeprecationWarning)
+        activations = _chemnet().get_predictions(valid)
     return activations.mean(axis=0), np.cov(activations.T)
 
 
@@ -135,7 +138,9 @@ def frechet_distance(
     """Fréchet distance between two Gaussians given as (mean, covariance)."""
     from fcd_torch.utils import calculate_frechet_distance
 
-    return float(calculate_frechet_distance(*reference, *statistics))
+    with warnings.catch_warnings():  # fcd_torch passes a deprecated SciPy argument
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return float(calculate_frechet_distance(*reference, *statistics))
 
 
 def frechet_chemnet_distance(smiles: Sequence[str], reference: Sequence[str]) -> float:

@@ -18,11 +18,10 @@ from random import Random
 import numpy as np
 import torch
 
-from athanor.core.errors import InputDataError
+from athanor.generators.ask_tell import constructor_params, told_scores
 from athanor.generators.base import Generator
 from athanor.generators.diversity_filter import ScaffoldDiversityFilter
 from athanor.generators.language_model import LanguageModel, pretrained_path
-from athanor.generators.params import constructor_params
 from athanor.generators.registry import register_generator
 from athanor.generators.replay import ReplayBuffer
 from athanor.generators.rnn import sequence_log_likelihood
@@ -133,11 +132,9 @@ class Reinvent(Generator):
         Raises:
             InputDataError: `tell` without `ask`, or a different number of molecules.
         """
-        if getattr(self, "pending_", None) is None:
-            raise InputDataError("reinvent: tell() must follow ask()")
-        if len(smiles) != self.n_asked_ or len(scores) != self.n_asked_:
-            raise InputDataError(f"reinvent: expected {self.n_asked_} scores, got {len(scores)}")
-        filtered = self.filter_(smiles, np.nan_to_num(np.asarray(scores, dtype=float)))
+        pending = getattr(self, "pending_", None)
+        scores = told_scores(self.name, None if pending is None else self.n_asked_, smiles, scores)
+        filtered = self.filter_(smiles, scores)
         n_sampled = len(self.pending_)
         losses = [self._loss(self.pending_, filtered[:n_sampled])]
         if len(self.replay_) and self.replay_batch:

@@ -165,12 +165,14 @@ class SelfiesVAE:
         learning_rate: float = 1e-3,
         beta: float = 1.0,
         progress: bool = False,
+        callback: Callable[[int], None] | None = None,
     ) -> SelfiesVAE:
         """Train on molecules (properties are computed with RDKit).
 
         Args:
             steps: optimiser steps on random batches.
             beta: final KL weight, reached linearly over the first half of the steps.
+            callback: called with the number of steps done after each step.
         """
         properties = molecular_properties(smiles, self.config.properties)
         if not np.isfinite(properties).any():
@@ -189,6 +191,8 @@ class SelfiesVAE:
             gradient_step(loss, optimizer)
             if step % 100 == 0 or step == steps - 1:
                 logger.info("step %d/%d: %s", step + 1, steps, parts)
+            if callback is not None:
+                callback(step + 1)
         self.net_.eval()
         return self
 

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from athanor.acquisition.functions import expected_improvement
-from athanor.core.errors import InputDataError
+from athanor.generators.ask_tell import constructor_params, told_scores
 from athanor.generators.base import Generator
 from athanor.generators.latent_gp import LatentGP
-from athanor.generators.params import constructor_params
 from athanor.generators.registry import register_generator
 from athanor.generators.selfies_vae import SelfiesVAE
 
@@ -100,10 +99,8 @@ class LatentSpaceBO(Generator):
         Raises:
             InputDataError: `tell` without `ask`, or a different number of molecules.
         """
-        if getattr(self, "pending_", None) is None:
-            raise InputDataError("vae_bo: tell() must follow ask()")
-        if len(scores) != len(self.pending_):
-            raise InputDataError(f"vae_bo: expected {len(self.pending_)} scores, got {len(scores)}")
-        self.codes_ = np.vstack([self.codes_, self.pending_])
-        self.scores_ = np.concatenate([self.scores_, np.nan_to_num(np.asarray(scores, float))])
+        pending = getattr(self, "pending_", None)
+        scores = told_scores(self.name, None if pending is None else len(pending), smiles, scores)
+        self.codes_ = np.vstack([self.codes_, pending])
+        self.scores_ = np.concatenate([self.scores_, scores])
         self.pending_ = None

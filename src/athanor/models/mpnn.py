@@ -21,6 +21,12 @@ Aggregation = Literal["mean", "sum", "norm"]
 NORM_AGGREGATION_SCALE = 100.0  # chemprop's default for "norm": sum / 100
 
 
+def multi_hot(codes: torch.Tensor, size: int) -> torch.Tensor:
+    """Category indices (n, n_fields) → float32 (n, size) with a one at each index: the
+    concatenated one-hot blocks of chemprop's features, built per batch only."""
+    return torch.zeros(len(codes), size).scatter_(1, codes, 1.0)
+
+
 class BondMessagePassing(nn.Module):
     """Messages on directed bonds, then atom states, then one vector per molecule.
 
@@ -34,31 +40,30 @@ class BondMessagePassing(nn.Module):
     def __init__(self, hidden_size: int, depth: int, dropout: float, aggregation: Aggregation):
         super().__init__()
         self.depth, self.aggregation = depth, aggregation
-        # W_i [x_atom ; x_bond] as embedding sums: x are one-hot blocks (see featurizers.graph).
-        self.atom_input = nn.EmbeddingBag(ATOM_VOCABULARY, hidden_size, mode="sum")
-        self.bond_input = nn.EmbeddingBag(BOND_VOCABULARY, hidden_size, mode="sum")
-        self.mass_input = nn.Parameter(torch.empty(hidden_size))
+        # W_i [x_atom ; x_bond] and W_o [x_atom ; m_atom], each split into its two blocks so
+        # that the atom block is computed once per atom instead of once per directed edge.
+        self.atom_input = nn.Linear(ATOM_VOCABULARY + 1, hidden_size, bias=False)
+        self.bond_input = nn.Linear(BOND_VOCABULARY, hidden_size, bias=False)
         self.message = nn.Linear(hidden_size, hidden_size, bias=False)  # W_h
-        # W_o [x_atom ; m_atom]
-        self.atom_output = nn.EmbeddingBag(ATOM_VOCABULARY, hidden_size, mode="sum")
-        self.mass_output = nn.Parameter(torch.empty(hidden_size))
-        self.state_output = nn.Linear(hidden_size, hidden_size)
+        self.atom_output = nn.Linear(ATOM_VOCABULARY + 1, hidden_size)
+        self.state_output = nn.Linear(hidden_size, hidden_size, bias=False)
         self.dropout = nn.Dropout(dropout)
-        # Initialise as chemprop's nn.Linear on the one-hot inputs: U(±1/sqrt(fan_in)).
-        fan_in_input = ATOM_VOCABULARY + BOND_VOCABULARY + 1
-        fan_in_output = ATOM_VOCABULARY + 1 + hidden_size
-        for weight in (self.atom_input.weight, self.bond_input.weight, self.mass_input):
-            nn.init.uniform_(weight, -(fan_in_input**-0.5), fan_in_input**-0.5)
-        for weight in (self.atom_output.weight, self.mass_output, *self.state_output.parameters()):
-            nn.init.uniform_(weight, -(fan_in_output**-0.5), fan_in_output**-0.5)
+        # Initialise as chemprop's unsplit layers: U(±1/sqrt(fan_in of the whole layer)).
+        for layers, fan_in in (
+            ((self.atom_input, self.bond_input), ATOM_VOCABULARY + 1 + BOND_VOCABULARY),
+            ((self.atom_output, self.state_output), ATOM_VOCABULARY + 1 + hidden_size),
+        ):
+            for parameter in (p for layer in layers for p in layer.parameters()):
+                nn.init.uniform_(parameter, -(fan_in**-0.5), fan_in**-0.5)
 
     def forward(self, graph: GraphBatch) -> torch.Tensor:
         """Encode a batch: returns shape (n_molecules, hidden_size)."""
         source, target = graph.edge_source, graph.edge_target
-        atom_in = self.atom_input(graph.atom_codes) + graph.atom_mass * self.mass_input
-        bond_in = self.bond_input(graph.edge_codes)
-        initial = bond_in.index_add_(0, torch.arange(len(source)), atom_in.index_select(0, source))
-        state = torch.relu(initial)  # (n_edges, d)
+        atoms = torch.cat([multi_hot(graph.atom_codes, ATOM_VOCABULARY), graph.atom_mass], dim=1)
+        atom_in = self.atom_input(atoms)  # (n_atoms, d)
+        bonds = multi_hot(graph.edge_codes, BOND_VOCABULARY)
+        initial = self.bond_input(bonds).add_(atom_in.index_select(0, source))  # (n_edges, d)
+        state = torch.relu(initial)
         reverse = graph.reverse_edge
         for _ in range(self.depth - 1):
             incoming = torch.zeros_like(atom_in).index_add_(0, target, state)  # (n_atoms, d)
@@ -67,9 +72,8 @@ class BondMessagePassing(nn.Module):
             # fused initial + W_h message, then ReLU in place (both keep autograd exact)
             state = self.dropout(torch.addmm(initial, message, self.message.weight.T).relu_())
         incoming = torch.zeros_like(atom_in).index_add_(0, target, state)
-        atom_out = self.atom_output(graph.atom_codes) + graph.atom_mass * self.mass_output
-        atoms = self.dropout(torch.relu(atom_out + self.state_output(incoming)))
-        return self._pool(atoms, graph)
+        hidden = torch.addmm(self.atom_output(atoms), incoming, self.state_output.weight.T)
+        return self._pool(self.dropout(hidden.relu_()), graph)
 
     def _pool(self, atoms: torch.Tensor, graph: GraphBatch) -> torch.Tensor:
         pooled = atoms.new_zeros(graph.n_molecules, atoms.shape[1])

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 from athanor.core.config import StrictModel, validate_config
 from athanor.core.errors import AthanorError, MoleculeError
-from athanor.core.records import Evaluation
+from athanor.core.records import Evaluation, EvaluationStatus
 from athanor.oracles.threads import single_threaded
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class OracleFailure(AthanorError):
         status: ``"failed"``, or ``"timeout"`` when the calculation ran out of time.
     """
 
-    def __init__(self, message: str, status: str = "failed"):
+    def __init__(self, message: str, status: EvaluationStatus = "failed"):
         super().__init__(message)
         self.status = status
 

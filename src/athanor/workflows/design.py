@@ -116,7 +116,7 @@ class DesignCampaign:
         chosen = self.store.selections_frame(self.run_id)[["round", "molecule_id", "smiles"]]
         scores = state.load_scores(self.store, self.fingerprint)
         keep = [c for c in scores.columns if c in {"molecule_id", "status", "message"}
-                or c in self.columns or c in self.objective.cache_labels]  # fmt: skip
+                or c in self.columns or c in self.objective.value_labels]  # fmt: skip
         history = chosen.merge(scores[keep], on="molecule_id", how="left") if keep else chosen
         history["call"] = np.arange(1, len(history) + 1)
         return history
@@ -189,7 +189,9 @@ class DesignCampaign:
         ask = self.config.loop.candidates if self._screening() else size
         proposals = self.generator.ask(ask)
         results = standardize_many(proposals)
-        invalid = [p for p, r in zip(proposals, results, strict=True) if not isinstance(r, Molecule)]
+        invalid = [
+            p for p, r in zip(proposals, results, strict=True) if not isinstance(r, Molecule)
+        ]
         if invalid:
             self.n_invalid += len(invalid)
             self.objective.cache.n_invalid += len(invalid)

@@ -24,27 +24,27 @@ log = logging.getLogger(__name__)
 IN_MEMORY = "(trained during the campaign)"
 
 
-def _proxy_config(config: DesignConfig, oracle_labels: list[str]) -> dict:
+def oracle_labels(objective: Objective) -> list[str]:
+    """Labels of the objective's ``oracle`` components and constraints (the surrogate tasks)."""
+    labels = [label for label, c in zip(objective.labels, objective.components, strict=True)
+              if c.kind == "oracle"]  # fmt: skip
+    labels += [c.label for c in objective.constraints if c.component.kind == "oracle"]
+    return list(dict.fromkeys(labels))
+
+
+def _proxy_config(config: DesignConfig, objective: Objective) -> dict:
     """The objective table with each oracle table replaced by a surrogate table."""
     table = deepcopy(config.objective.model_dump(mode="json"))
-    loop = config.loop
+    tasks = oracle_labels(objective)
+    labels = {"components": objective.labels,
+              "constraints": [c.label for c in objective.constraints]}  # fmt: skip
     for group in ("components", "constraints"):
-        for item in table[group]:
-            if item["kind"] != "oracle":
-                continue
-            label = item.get("name") or item["params"]["property"]
-            item["name"] = label
-            item["kind"] = "surrogate"
-            item["params"] = {"model": IN_MEMORY, "task": oracle_labels.index(label),
-                              "bound": loop.bound, "beta": loop.beta}  # fmt: skip
+        for item, label in zip(table[group], labels[group], strict=True):
+            if item["kind"] == "oracle":
+                item |= {"kind": "surrogate", "name": label}
+                item["params"] = {"model": IN_MEMORY, "task": tasks.index(label),
+                                  "bound": config.loop.bound, "beta": config.loop.beta}  # fmt: skip
     return table
-
-
-def _oracle_labels(config: DesignConfig) -> list[str]:
-    tables = config.objective.components + config.objective.constraints
-    return list(dict.fromkeys(
-        t.get("name") or t["params"]["property"] for t in tables if t.get("kind") == "oracle"
-    ))  # fmt: skip
 
 
 class SurrogateScreen:
@@ -61,13 +61,10 @@ class SurrogateScreen:
     def __init__(self, config: DesignConfig, objective: Objective):
         self.loop = config.loop
         self.seed = config.seed
-        self.tasks = _oracle_labels(config)
+        self.tasks = oracle_labels(objective)
         if not self.tasks:
             raise ConfigError("loop.surrogate needs an 'oracle' component in the objective")
-        for table in config.objective.components + config.objective.constraints:
-            if table.get("kind") == "oracle":
-                table.setdefault("name", table.get("params", {}).get("property"))
-        self.proxy = Objective.from_config(_proxy_config(config, self.tasks))
+        self.proxy = Objective.from_config(_proxy_config(config, objective))
         self.model_ = None
         self.n_train_ = 0
 

@@ -36,8 +36,7 @@ def register_objective(store: Store, objective: Objective) -> str:
     identity = {"name": "objective", "version": OBJECTIVE_VERSION, "parameters": parameters}
     text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
-    labels = list(objective.labels) + [c.label for c in objective.constraints]
-    properties = dict.fromkeys(score_columns(objective) + labels, "")
+    properties = dict.fromkeys(score_columns(objective) + objective.value_labels, "")
     store.register_oracle(fingerprint, "objective", OBJECTIVE_VERSION, parameters, properties)
     return fingerprint
 
@@ -69,9 +68,8 @@ def load_scores(store: Store, fingerprint: str) -> pd.DataFrame:
 def prefill_cache(objective: Objective, scores: pd.DataFrame) -> None:
     """Put stored scores into the objective's cache, so they are never computed again."""
     columns = score_columns(objective)
-    labels = list(objective.labels) + [c.label for c in objective.constraints]
     for row in scores.to_dict("records"):
-        values = {label: _number(row.get(label)) for label in labels}
+        values = {label: _number(row.get(label)) for label in objective.value_labels}
         score = np.array([_number(row.get(c), 0.0) for c in columns])
         score = score if objective.config.mode == "pareto" else float(score[0])
         objective.cache.add(row["smiles"], score, values, row["status"], row["message"] or "")

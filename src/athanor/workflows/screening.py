@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -73,6 +74,7 @@ class ScreeningCampaign:
         self.run_id = run_id
         self.pool = pool
         self.oracle = oracle
+        self.timings: list[dict[str, float]] = []  # per acquisition round, this session
 
     @classmethod
     def open(cls, store: Store, config: ScreeningConfig) -> ScreeningCampaign:
@@ -85,7 +87,7 @@ class ScreeningCampaign:
 
         oracle = make_oracle(config.oracle.name, **config.oracle.params)
         check_objective(config.objective, list(oracle.properties))
-        pool = build_pool(store, config.pool, config.name)
+        pool = build_pool(store, config.pool)
         if len(pool) < config.loop.initial_size:
             raise ConfigError(
                 f"the pool has {len(pool)} valid molecules, fewer than the initial batch "
@@ -187,13 +189,24 @@ class ScreeningCampaign:
         return self.pool[~self.pool["molecule_id"].isin(excluded)].reset_index(drop=True)
 
     def _acquire(self, candidates: pd.DataFrame, round_: int, size: int):
+        if self.config.acquisition.function == "random":  # no surrogate needed
+            scores = np.random.default_rng([self.config.seed, round_]).random(len(candidates))
+            scored = pd.DataFrame({"acquisition": scores})
+            rows = selection.acquire(scored, candidates, self.config, size)
+            return rows, scores[rows].tolist()
         labels = self.labels()
         if labels.empty:
             raise InputDataError("no successful oracle results to train the surrogate on")
+        started = time.perf_counter()
         model = selection.make_surrogate(self.config, round_)
         model.fit(labels["smiles"].tolist(), labels["utility"].to_numpy()[:, None])
+        fitted = time.perf_counter()
         best = float(labels["utility"].max())
         scored = selection.predict_and_score(model, candidates, self.config, best, round_)
+        self.timings.append({"round": round_, "fit_s": fitted - started,
+                             "predict_s": time.perf_counter() - fitted})  # fmt: skip
+        log.info("round %d: surrogate fit %.1f s, prediction of %d candidates %.1f s", round_,
+                 fitted - started, len(candidates), time.perf_counter() - fitted)  # fmt: skip
         self.store.write_table(f"screen-{self.run_id}-round-{round_}", scored,
                                kind="predictions", run_id=self.run_id)  # fmt: skip
         rows = selection.acquire(scored, candidates, self.config, size)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from athanor.store import Store
@@ -11,7 +13,6 @@ from athanor.workflows.screening_config import PoolConfig
 
 def _import_enumerated(store: Store, name: str, library: str) -> None:
     import tempfile
-    from pathlib import Path
 
     from athanor.chem.enumeration import enumerate_library
 
@@ -23,13 +24,21 @@ def _import_enumerated(store: Store, name: str, library: str) -> None:
             import_file(store, path, name=name, smiles_column="smiles", progress=False)
 
 
-def build_pool(store: Store, pool: PoolConfig, name: str) -> pd.DataFrame:
+def pool_dataset_name(pool: PoolConfig) -> str:
+    """The store data set holding a pool, named after its source so campaigns share it."""
+    if pool.dataset is not None:
+        return pool.dataset
+    source = pool.file if pool.file is not None else pool.enumerate
+    return f"pool-{Path(str(source)).name.split('.')[0]}"
+
+
+def build_pool(store: Store, pool: PoolConfig) -> pd.DataFrame:
     """Import the pool into the store (idempotent, resumable) and return its candidates.
 
     Returns:
         One row per unique valid molecule, in pool order: ``molecule_id``, ``smiles``.
     """
-    dataset = f"{name}-pool"
+    dataset = pool_dataset_name(pool)
     if pool.enumerate is not None:
         _import_enumerated(store, dataset, pool.enumerate)
     else:

@@ -34,6 +34,7 @@ def _trace_figure(campaign: ScreeningCampaign, history: pd.DataFrame):
     }
     first = found[found["round"] == 0]["utility"].to_numpy()
     if campaign.config.loop.initial_design == "random" and len(first) > 1:
+        # bootstrap of the random round 0: an estimate capped at round 0's best value
         curves["random search (expected, from round 0)"] = (
             calls, sign * expected_best_of_random(first, calls),
         )  # fmt: skip
