@@ -9,8 +9,8 @@ do at this sample size.
 Usage (from the repository root; one thread):
     nice -n 10 python benchmarks/generation/distribution.py --models smiles_lm selfies_lm
 
-Writes benchmarks/generation/results/<model>.json and rewrites results/summary.md from all
-result files; samples go to benchmarks/_work/generation/<model>.smi.
+Writes benchmarks/generation/results/distribution_<model>.json and rewrites
+results/summary.md from all of them; samples go to benchmarks/_work/generation/<model>.smi.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def cached_references(train: list[str], held_out: list[str]):
 
 def write_summary(command: str) -> None:
     """results/summary.md: one row per result file, plus GuacaMol's SMILES-LSTM reference."""
-    rows = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("*.json"))]
+    rows = [json.loads(path.read_text()) for path in sorted(RESULTS.glob("distribution_*.json"))]
     columns = ["validity", "uniqueness", "novelty", "fcd_score", "kl_score", "internal_diversity"]
     lines = [
         "# Distribution learning on held-out ZINC-250k",
@@ -138,7 +138,7 @@ def main() -> None:
     for model in args.models:
         record = evaluate(model, args.samples, train, held_out, known, reference)
         record.update(split_sha256=fingerprint(held_out), environment=environment())
-        (RESULTS / f"{model}.json").write_text(json.dumps(record, indent=1) + "\n")
+        (RESULTS / f"distribution_{model}.json").write_text(json.dumps(record, indent=1) + "\n")
     write_summary("python " + " ".join(sys.argv))
 
 

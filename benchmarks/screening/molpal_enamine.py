@@ -33,7 +33,7 @@ BATCH = 106  # 1 % of the 10,560-molecule pool
 STRATEGIES: dict[str, dict] = {
     "random": {"surrogate": {"model": "rf"}, "acquisition": {"function": "random"}},
     "rf_greedy": {
-        "surrogate": {"model": "rf", "params": {"n_estimators": 100, "features": "morgan_bits"}},
+        "surrogate": {"model": "rf", "params": {"n_estimators": 100, "features": "morgan"}},
         "acquisition": {"function": "greedy"},
     },
     "rf_counts_greedy": {

@@ -101,3 +101,16 @@ def test_run_on_a_shipped_dataset_with_limit(tmp_path, capsys):
     assert "5 molecules, 0 already done, 0 invalid, 5 computed" in capsys.readouterr().out
     assert main(["oracle", "run", "rdkit", "--dataset", "nope", "-p", str(tmp_path)]) == 1
     assert "no data set 'nope'" in capsys.readouterr().err
+
+
+def test_parameters_from_a_toml_file(tmp_path, capsys):
+    config, smi = tmp_path / "rdkit.toml", tmp_path / "in.smi"
+    config.write_text("all_descriptors = true\n")
+    smi.write_text("CCO\n")
+    out = tmp_path / "all.csv"
+    args = ["oracle", "run", "rdkit", "--input", str(smi), "-p", str(tmp_path), "--no-progress"]
+    assert main([*args, "--config", str(config), "-o", str(out)]) == 0
+    assert "rdkit_BertzCT" in pd.read_csv(out).columns
+    config.write_text("all_descriptors = \n")
+    assert main([*args, "--config", str(config)]) == 1
+    assert "not valid TOML" in capsys.readouterr().err

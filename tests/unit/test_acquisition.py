@@ -74,3 +74,27 @@ def test_cluster_top_k_limits_each_cluster_then_fills():
     clusters = np.array(["a", "a", "b", "a"])
     np.testing.assert_array_equal(cluster_top_k(scores, 2, clusters), [0, 2])
     np.testing.assert_array_equal(cluster_top_k(scores, 3, clusters), [0, 2, 1])
+
+
+def test_pareto_rank_scores_put_the_front_first():
+    from athanor.acquisition.multiobjective import pareto_rank_scores
+
+    Y = np.array([[1.0, 1.0], [2.0, 0.0], [0.0, 2.0], [0.5, 0.5], [0.1, 0.1]])
+    scores = pareto_rank_scores(Y)
+    assert set(np.argsort(-scores)[:3]) == {0, 1, 2}  # the non-dominated three
+    assert scores[3] > scores[4]  # second front before the third
+
+
+def test_hypervolume_improvement_prefers_the_point_filling_the_gap():
+    from athanor.acquisition.multiobjective import (
+        hypervolume_improvement_scores,
+        optimistic_objectives,
+    )
+
+    observed = np.array([[1.0, 0.2], [0.2, 1.0]])
+    candidates = np.array([[0.6, 0.6], [1.0, 0.3], [0.15, 0.15]])
+    scores = hypervolume_improvement_scores(candidates, observed, reference=np.zeros(2))
+    # areas added: [0.2, 0.6]^2, [0.2, 1] x [0.2, 0.3], nothing (dominated)
+    np.testing.assert_allclose(scores, [0.16, 0.08, 0.0], atol=1e-12)
+    predictions = [_prediction([0.0, 1.0], [1.0, 0.0]), _prediction([2.0, 0.0], [0.5, 0.5])]
+    np.testing.assert_allclose(optimistic_objectives(predictions, beta=2), [[2, 3], [1, 1]])

@@ -11,22 +11,20 @@ from athanor.generators.ga_operators import quantile_parents
 from athanor.generators.registry import make_generator
 from athanor.objectives import Objective
 
-CELECOXIB = "Cc1ccc(-c2cc(C(F)(F)F)nn2-c2ccc(S(N)(=O)=O)cc2)cc1"
-
-
 @pytest.fixture(scope="module")
 def library() -> list[str]:
     return load_dataset("zinc250k")["smiles"].iloc[:2000].tolist()
 
 
 def _optimise(library, seed: int, rounds: int) -> tuple[list[float], set[str]]:
-    objective = Objective.from_config(
-        {"components": [{"kind": "similarity", "params": {"smiles": CELECOXIB}}]}
-    )
-    ga = make_generator("graph_ga", n_initial=100, initial_smiles=library, seed=seed)
+    objective = Objective.from_config({
+        "components": [{"kind": "logp", "desirability": {"kind": "linear", "lower": 0, "upper": 8}}],
+        "constraints": [{"kind": "heavy_atoms", "max": 25}],  # keeps the operators fast
+    })  # fmt: skip
+    ga = make_generator("graph_ga", n_initial=80, initial_smiles=library, seed=seed)
     best, proposed = [], set()
     for _ in range(rounds):
-        smiles = ga.ask(50)
+        smiles = ga.ask(40)
         assert not proposed & set(smiles)  # never proposes a molecule twice
         proposed |= set(smiles)
         batch = objective(smiles)
@@ -35,9 +33,9 @@ def _optimise(library, seed: int, rounds: int) -> tuple[list[float], set[str]]:
     return best, proposed
 
 
-def test_ga_improves_similarity_to_a_target(library):
-    best, _ = _optimise(library, seed=0, rounds=8)
-    assert best[-1] > best[1] + 0.1  # rounds 0-1 are the 100 library molecules
+def test_ga_improves_logp(library):
+    best, _ = _optimise(library, seed=0, rounds=5)
+    assert best[-1] > best[1] + 0.1  # rounds 0-1 are the 80 library molecules
 
 
 def test_ga_is_deterministic_for_a_seed(library):
@@ -63,5 +61,5 @@ def test_quantile_parents_favour_the_best():
 def test_bad_parameters_fail_at_start():
     with pytest.raises(ConfigError, match="graph_ga"):
         make_generator("graph_ga", n_initial=1)
-    with pytest.raises(ConfigError, match="population"):
+    with pytest.raises(ConfigError, match="populaton_size"):
         make_generator("graph_ga", populaton_size=10)

@@ -75,16 +75,22 @@ class GraphGA(Generator):
             return
         self.rng_ = Random(self.seed)
         self.library_ = list(self.initial_smiles or _zinc_smiles())
+        self.rng_.shuffle(self.library_)
+        self.cursor_ = 0
         self.seen_: set[str] = set()
         self.population_: dict[str, float] = {}
-        self.n_library_proposed_ = 0
 
     def ask(self, n: int) -> list[str]:
-        """`n` proposals (fewer only if novel children cannot be found)."""
+        """`n` proposals (fewer only if novel molecules cannot be found).
+
+        Library molecules until `n_initial` molecules have been seen (proposed or told, so a
+        resumed campaign does not restart from the library), children afterwards.
+        """
         self._start()
-        if self.n_library_proposed_ < self.n_initial or len(self.population_) < 2:
-            return self._from_library(n)
-        return self._evolve(n)
+        picks = self._from_library(min(n, self.n_initial - len(self.seen_)))
+        if len(picks) < n and len(self.population_) >= 2:
+            picks += self._evolve(n - len(picks))
+        return picks
 
     def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
         self._start()
@@ -97,13 +103,13 @@ class GraphGA(Generator):
             self.population_ = dict(best[: self.population_size])
 
     def _from_library(self, n: int) -> list[str]:
-        picks = []
-        while len(picks) < n and len(self.seen_) + len(picks) < len(self.library_):
-            smiles = self.rng_.choice(self.library_)
-            if smiles not in self.seen_ and smiles not in picks:
+        picks: list[str] = []
+        while len(picks) < n and self.cursor_ < len(self.library_):
+            smiles = self.library_[self.cursor_]
+            self.cursor_ += 1
+            if smiles not in self.seen_:
+                self.seen_.add(smiles)
                 picks.append(smiles)
-        self.n_library_proposed_ += len(picks)
-        self.seen_.update(picks)
         return picks
 
     def _evolve(self, n: int) -> list[str]:

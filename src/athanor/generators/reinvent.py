@@ -24,7 +24,7 @@ from athanor.generators.diversity_filter import ScaffoldDiversityFilter
 from athanor.generators.language_model import LanguageModel, pretrained_path
 from athanor.generators.registry import register_generator
 from athanor.generators.replay import ReplayBuffer
-from athanor.generators.rnn import sequence_log_likelihood
+from athanor.generators.rnn import gradient_step, sequence_log_likelihood
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +143,7 @@ class Reinvent(Generator):
             if ok.any():
                 losses.append(self._loss(tokens, replay_scores[ok]))
         loss = torch.cat(losses).mean()
-        self.optimizer_.zero_grad()
-        loss.backward()
-        self.optimizer_.step()
+        gradient_step(loss, self.optimizer_)
         self.replay_.add(smiles, filtered)
         self.pending_ = None
         logger.info(

@@ -56,6 +56,7 @@ class _Params(StrictModel):
     ensemble_size: PositiveInt
     dropout_samples: PositiveInt
     evidential_regularization: float = Field(ge=0)
+    progress: bool
     seed: int
 
 
@@ -82,6 +83,7 @@ class DMPNNRegressor(Surrogate):
         ensemble_size: networks trained from seeds ``seed, seed + 1, ...``.
         dropout_samples: forward passes with dropout on, for ``"dropout"``.
         evidential_regularization: evidence regulariser weight for ``"evidential"``.
+        progress: show a progress bar over epochs while training.
         seed: makes featurisation order, initialisation, shuffling and dropout reproducible.
     """
 
@@ -106,6 +108,7 @@ class DMPNNRegressor(Surrogate):
         ensemble_size: int = 1,
         dropout_samples: int = 20,
         evidential_regularization: float = 0.2,
+        progress: bool = False,
         seed: int = 0,
     ):
         self.hidden_size = hidden_size
@@ -126,6 +129,7 @@ class DMPNNRegressor(Surrogate):
         self.ensemble_size = ensemble_size
         self.dropout_samples = dropout_samples
         self.evidential_regularization = evidential_regularization
+        self.progress = progress
         self.seed = seed
 
     def _checked_params(self) -> _Params:
@@ -207,7 +211,11 @@ class DMPNNRegressor(Surrogate):
                 seed = params.seed + member
                 torch.manual_seed(seed)
                 network, likelihood = self._new_network(), self._likelihood()
-                networks.append(train_network(network, likelihood, train, val_data, schedule, seed))
+                networks.append(
+                    train_network(
+                        network, likelihood, train, val_data, schedule, seed, params.progress
+                    )
+                )
         self.networks_ = torch.nn.ModuleList(networks)
         return self
 

@@ -130,7 +130,6 @@ class MPNNNetwork(nn.Module):
         self.encoders = nn.ModuleList(
             BondMessagePassing(hidden_size, depth, dropout, aggregation) for _ in range(n_encoders)
         )
-        self.n_components = n_components
         n_inputs = n_components * hidden_size + n_conditions
         self.head = feed_forward(n_inputs, n_outputs, ffn_hidden_size, ffn_layers, dropout)
 

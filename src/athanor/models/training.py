@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from tqdm.auto import trange
 
 from athanor.models.featurizers.graph import GraphBatch, GraphSet
 from athanor.models.likelihoods import PointLikelihood
@@ -101,9 +102,10 @@ def train_network(
     val: MoleculeData | None,
     schedule: Schedule,
     seed: int,
+    progress: bool = False,
 ) -> MPNNNetwork:
     """Train in place; with validation data, restore the epoch of lowest validation loss and
-    stop after ``patience`` epochs without improvement.
+    stop after ``patience`` epochs without improvement. ``progress`` shows a bar over epochs.
 
     Returns:
         The trained network (in evaluation mode).
@@ -112,7 +114,7 @@ def train_network(
     optimizer = torch.optim.Adam(network.parameters(), lr=schedule.init_lr)
     steps_per_epoch = math.ceil(len(train) / schedule.batch_size)
     best_loss, best_state, best_epoch, step = math.inf, None, 0, 0
-    for epoch in range(schedule.epochs):
+    for epoch in trange(schedule.epochs, desc="epochs", unit="epoch", disable=not progress):
         network.train()
         for index in batch_indices(len(train), schedule.batch_size, rng):
             for group in optimizer.param_groups:

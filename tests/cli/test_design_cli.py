@@ -1,0 +1,37 @@
+"""`athanor design run/status/report` on a tiny configuration."""
+
+from __future__ import annotations
+
+from athanor.cli.main import main
+
+CONFIG = """
+name = "tiny"
+seed = 1
+[generator]
+name = "graph_ga"
+params = { n_initial = 20 }
+[objective]
+components = [{ kind = "qed" }, { kind = "similarity", params = { smiles = "c1ccccc1O" } }]
+constraints = [{ kind = "sa", max = 4.0 }]
+[budget]
+oracle_calls = 40
+batch_size = 20
+"""
+
+
+def test_design_run_status_report(tmp_path, capsys):
+    config = tmp_path / "tiny.toml"
+    config.write_text(CONFIG)
+    project = str(tmp_path / "project")
+    assert main(["design", "run", str(config), "-p", project, "--no-report"]) == 0
+    out = capsys.readouterr().out
+    assert "calls        40" in out and "done         True" in out
+    assert main(["design", "status", "tiny", "-p", project]) == 0
+    assert main(["design", "run", str(config), "-p", project, "--no-report"]) == 0  # resumes
+
+
+def test_design_run_rejects_unknown_key(tmp_path, capsys):
+    config = tmp_path / "bad.toml"
+    config.write_text(CONFIG.replace("batch_size", "batchsize"))
+    assert main(["design", "run", str(config), "-p", str(tmp_path)]) == 1
+    assert "allowed: batch_size, max_rounds, oracle_calls" in capsys.readouterr().err

@@ -1,0 +1,118 @@
+"""Design campaigns: scores in the store, resume without re-scoring, bad generators and input."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from rdkit import Chem
+
+from athanor.core.config import validate_config
+from athanor.core.errors import ConfigError
+from athanor.generators.base import Generator
+from athanor.generators.registry import register_generator
+from athanor.objectives import Component, register_component
+from athanor.workflows.design import DesignCampaign
+from athanor.workflows.design_config import DesignConfig
+
+LIBRARY = ["CCO", "CCN", "CCC", "CCCl", "CC(=O)O", "c1ccccc1", "c1ccncc1", "CCOC", "CC=O",
+           "CN", "OCCO", "CC(C)O", "c1ccoc1", "C1CCCCC1", "CCCCO", "NCCO"]  # fmt: skip
+
+
+@register_component("test_counted_qed")
+class CountedQED(Component):
+    """QED that counts how many molecules it has scored."""
+
+    calls = 0
+
+    def value(self, mol: Chem.Mol) -> float:
+        type(self).calls += 1
+        return Chem.QED.qed(mol)
+
+
+@register_generator("test_sloppy")
+class SloppyGenerator(Generator):
+    """Emits junk strings beside valid molecules."""
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+
+    def ask(self, n: int) -> list[str]:
+        rng = np.random.default_rng(self.seed + len(getattr(self, "told_", [])))
+        return ["not a molecule", "C1CC", ""] + list(rng.choice(LIBRARY, n, replace=False))
+
+    def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
+        self.told_ = [*getattr(self, "told_", []), *smiles]
+
+
+def _config(**budget) -> DesignConfig:
+    return validate_config(DesignConfig, {
+        "name": "test",
+        "generator": {"name": "graph_ga", "params": {"n_initial": 20, "initial_smiles": LIBRARY}},
+        "objective": {"components": [{"kind": "test_counted_qed"}]},
+        "budget": {"oracle_calls": 60, "batch_size": 20} | budget,
+    })  # fmt: skip
+
+
+def test_run_records_every_score_in_the_store(store):
+    CountedQED.calls = 0
+    status = DesignCampaign.open(store, _config()).run()
+    assert status.done and status.calls == 60 == CountedQED.calls
+    assert status.best_score == pytest.approx(max(Chem.QED.qed(Chem.MolFromSmiles(s))
+                                                  for s in LIBRARY), abs=0.5)  # fmt: skip
+    history = DesignCampaign.resume(store, "test").history()
+    assert len(history) == 60 and history["smiles"].is_unique and history["score"].notna().all()
+
+
+def test_interrupted_run_resumes_without_rescoring(store, monkeypatch):
+    CountedQED.calls = 0
+    campaign = DesignCampaign.open(store, _config())
+    campaign.step()
+    original = campaign.objective.__class__.__call__
+
+    def killed(self, smiles):  # the process dies after recording round 1, before scoring it
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(campaign.objective.__class__, "__call__", killed)
+    with pytest.raises(KeyboardInterrupt):
+        campaign.step()
+    monkeypatch.setattr(campaign.objective.__class__, "__call__", original)
+    assert CountedQED.calls == 20
+    status = DesignCampaign.open(store, _config()).run()  # a new process: resume
+    assert status.calls == 60 and CountedQED.calls == 60  # the 20 pending, then 20 new
+
+
+def test_invalid_proposals_never_crash_a_run(store):
+    config = _config(oracle_calls=12, batch_size=4).model_copy(
+        update={"generator": validate_config(DesignConfig, {
+            "name": "x", "objective": {"components": [{"kind": "qed"}]},
+            "budget": {"oracle_calls": 1}, "generator": {"name": "test_sloppy"},
+        }).generator}  # fmt: skip
+    )
+    campaign = DesignCampaign.open(store, config)
+    status = campaign.run()
+    assert status.calls == 12 and status.invalid >= 9 and status.failed == 0
+
+
+def test_changed_config_under_the_same_name_fails(store):
+    DesignCampaign.open(store, _config())
+    with pytest.raises(ConfigError, match="another configuration"):
+        DesignCampaign.open(store, _config(oracle_calls=80))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"budget": {"oracle_calls": 5, "batchsize": 2}}, "allowed: batch_size, max_rounds"),
+        ({"genrator": {}}, "allowed: budget, generator, loop, name, objective, seed"),
+        ({"generator": {"name": "graph_gaa"}}, "unknown generator 'graph_gaa'"),
+        ({"generator": {"params": {"n_inital": 5}}}, "n_inital"),
+        ({"objective": {"components": [{"kind": "qed", "params": {"x": 1}}]}}, "allowed: \\(none\\)|x"),
+    ],
+)
+def test_bad_config_fails_at_start_naming_allowed_keys(store, table, message):
+    base = {"name": "bad", "objective": {"components": [{"kind": "qed"}]},
+            "budget": {"oracle_calls": 5}}  # fmt: skip
+    with pytest.raises(ConfigError, match=message):
+        DesignCampaign.open(store, validate_config(DesignConfig, base | table))
