@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from methods import METHODS, BudgetedObjective  # noqa: E402
-from summary import write_summary  # noqa: E402
+from methods import METHODS, BudgetedObjective
+from summary import write_summary
 
-from athanor.objectives.objective import Objective  # noqa: E402
-from athanor.objectives.pmo_metric import top_k_auc  # noqa: E402
-from athanor.objectives.pmo_tasks import pmo_task, pmo_tasks  # noqa: E402
+from athanor.objectives.objective import Objective
+from athanor.objectives.pmo_metric import top_k_auc
+from athanor.objectives.pmo_tasks import pmo_task, pmo_tasks
 
 RESULTS = Path(__file__).parent / "results"
 log = logging.getLogger("pmo")

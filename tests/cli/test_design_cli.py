@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from athanor.cli.main import main
 
 CONFIG = """
@@ -9,7 +11,10 @@ name = "tiny"
 seed = 1
 [generator]
 name = "graph_ga"
-params = { n_initial = 20 }
+params = { n_initial = 20, initial_smiles = [
+    "CCO", "CCN", "CCC", "CCCl", "CC(=O)O", "c1ccccc1", "c1ccncc1", "CCOC", "CC=O", "CN",
+    "OCCO", "CC(C)O", "c1ccoc1", "C1CCCCC1", "CCCCO", "NCCO", "c1ccccc1O", "CC(N)=O",
+    "CCOC(C)=O", "Cc1ccccc1", "OC1CCCC1", "c1ccsc1"] }
 [objective]
 components = [{ kind = "qed" }, { kind = "similarity", params = { smiles = "c1ccccc1O" } }]
 constraints = [{ kind = "sa", max = 4.0 }]
@@ -35,3 +40,13 @@ def test_design_run_rejects_unknown_key(tmp_path, capsys):
     config.write_text(CONFIG.replace("batch_size", "batchsize"))
     assert main(["design", "run", str(config), "-p", str(tmp_path)]) == 1
     assert "allowed: batch_size, max_rounds, oracle_calls" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # the novelty section fingerprints 20,000 ZINC molecules
+def test_design_report(tmp_path, capsys):
+    config = tmp_path / "tiny.toml"
+    config.write_text(CONFIG)
+    project = tmp_path / "project"
+    assert main(["design", "run", str(config), "-p", str(project)]) == 0
+    html = (project / "reports" / "design-tiny.html").read_text()
+    assert "Score against oracle calls" in html and "Novelty of the best" in html

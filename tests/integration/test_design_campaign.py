@@ -31,6 +31,16 @@ class CountedQED(Component):
         return Chem.QED.qed(mol)
 
 
+@register_component("test_no_nitrogen")
+class NoNitrogen(Component):
+    """Raises for molecules with nitrogen."""
+
+    def value(self, mol: Chem.Mol) -> float:
+        if any(atom.GetSymbol() == "N" for atom in mol.GetAtoms()):
+            raise ValueError("nitrogen is not supported")
+        return 1.0
+
+
 @register_generator("test_sloppy")
 class SloppyGenerator(Generator):
     """Emits junk strings beside valid molecules."""
@@ -40,19 +50,24 @@ class SloppyGenerator(Generator):
 
     def ask(self, n: int) -> list[str]:
         rng = np.random.default_rng(self.seed + len(getattr(self, "told_", [])))
-        return ["not a molecule", "C1CC", ""] + list(rng.choice(LIBRARY, n, replace=False))
+        return ["not a molecule", "C1CC", "", *list(rng.choice(LIBRARY, n, replace=False))]
 
     def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
         self.told_ = [*getattr(self, "told_", []), *smiles]
 
 
-def _config(**budget) -> DesignConfig:
-    return validate_config(DesignConfig, {
+GRAPH_GA = {"name": "graph_ga", "params": {"n_initial": 20, "initial_smiles": LIBRARY}}
+COUNTED = {"components": [{"kind": "test_counted_qed"}]}
+
+
+def _config(objective: dict = COUNTED, generator: dict = GRAPH_GA, **budget) -> DesignConfig:
+    table = {
         "name": "test",
-        "generator": {"name": "graph_ga", "params": {"n_initial": 20, "initial_smiles": LIBRARY}},
-        "objective": {"components": [{"kind": "test_counted_qed"}]},
+        "generator": generator,
+        "objective": objective,
         "budget": {"oracle_calls": 60, "batch_size": 20} | budget,
-    })  # fmt: skip
+    }
+    return validate_config(DesignConfig, table)
 
 
 def test_run_records_every_score_in_the_store(store):
@@ -68,7 +83,7 @@ def test_run_records_every_score_in_the_store(store):
 def test_interrupted_run_resumes_without_rescoring(store, monkeypatch):
     CountedQED.calls = 0
     campaign = DesignCampaign.open(store, _config())
-    campaign.step()
+    first = campaign.step()
     original = campaign.objective.__class__.__call__
 
     def killed(self, smiles):  # the process dies after recording round 1, before scoring it
@@ -78,21 +93,30 @@ def test_interrupted_run_resumes_without_rescoring(store, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         campaign.step()
     monkeypatch.setattr(campaign.objective.__class__, "__call__", original)
-    assert CountedQED.calls == 20
+    assert CountedQED.calls == first
+    assert len(store.selections_frame(campaign.run_id)) > first  # round 1 recorded, unscored
     status = DesignCampaign.open(store, _config()).run()  # a new process: resume
-    assert status.calls == 60 and CountedQED.calls == 60  # the 20 pending, then 20 new
+    assert status.calls == 60 and CountedQED.calls == 60  # pending first; nothing twice
 
 
 def test_invalid_proposals_never_crash_a_run(store):
-    config = _config(oracle_calls=12, batch_size=4).model_copy(
-        update={"generator": validate_config(DesignConfig, {
-            "name": "x", "objective": {"components": [{"kind": "qed"}]},
-            "budget": {"oracle_calls": 1}, "generator": {"name": "test_sloppy"},
-        }).generator}  # fmt: skip
-    )
-    campaign = DesignCampaign.open(store, config)
-    status = campaign.run()
+    sloppy = {"name": "test_sloppy"}
+    status = DesignCampaign.open(
+        store, _config(generator=sloppy, oracle_calls=12, batch_size=4)
+    ).run()
     assert status.calls == 12 and status.invalid >= 9 and status.failed == 0
+    assert DesignCampaign.resume(store, "test").status().invalid == status.invalid  # stored
+
+
+def test_raising_component_is_a_recorded_zero_with_its_reason(store):
+    objective = {"components": [{"kind": "test_no_nitrogen"}]}
+    campaign = DesignCampaign.open(store, _config(objective, oracle_calls=16, batch_size=16))
+    status = campaign.run()
+    stored = store.evaluations_frame(campaign.fingerprint)
+    failed = stored[stored["status"] == "failed"]
+    assert status.failed == len(failed) > 0
+    assert failed["message"].str.contains("nitrogen is not supported").all()
+    assert all("N" in s or "n" in s for s in failed["smiles"])
 
 
 def test_changed_config_under_the_same_name_fails(store):
@@ -108,7 +132,10 @@ def test_changed_config_under_the_same_name_fails(store):
         ({"genrator": {}}, "allowed: budget, generator, loop, name, objective, seed"),
         ({"generator": {"name": "graph_gaa"}}, "unknown generator 'graph_gaa'"),
         ({"generator": {"params": {"n_inital": 5}}}, "n_inital"),
-        ({"objective": {"components": [{"kind": "qed", "params": {"x": 1}}]}}, "allowed: \\(none\\)|x"),
+        (
+            {"objective": {"components": [{"kind": "qed", "params": {"x": 1}}]}},
+            "allowed: \\(none\\)|x",
+        ),
     ],
 )
 def test_bad_config_fails_at_start_naming_allowed_keys(store, table, message):
@@ -116,3 +143,27 @@ def test_bad_config_fails_at_start_naming_allowed_keys(store, table, message):
             "budget": {"oracle_calls": 5}}  # fmt: skip
     with pytest.raises(ConfigError, match=message):
         DesignCampaign.open(store, validate_config(DesignConfig, base | table))
+
+
+@pytest.mark.slow  # trains a random forest each round (~30 s on a busy machine)
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_closed_loop_screens_with_a_surrogate_and_scores_with_the_oracle(store):
+    config = validate_config(DesignConfig, {
+        "name": "loop",
+        "generator": {"name": "graph_ga", "params": {"n_initial": 30}},
+        "objective": {
+            "components": [{"kind": "oracle", "name": "logp",
+                            "params": {"oracle": "rdkit", "property": "logp"},
+                            "desirability": {"kind": "window", "lower": 2, "upper": 3}}],
+            "constraints": [{"kind": "sa", "max": 3.5}],
+        },
+        "budget": {"oracle_calls": 60, "batch_size": 15},
+        "loop": {"surrogate": "rf", "params": {"n_estimators": 20}, "candidates": 60,
+                 "warmup": 30, "bound": "mean"},
+    })  # fmt: skip
+    campaign = DesignCampaign.open(store, config)
+    status = campaign.run()
+    assert status.calls == 60 and campaign.screen.ready and campaign.screen.n_train_ >= 45
+    history = campaign.history()
+    hits = (history["logp"].between(2, 3) & (history["sa"] <= 3.5)).to_numpy()
+    assert hits[30:].mean() >= hits[:30].mean()  # screened rounds find hits at least as often

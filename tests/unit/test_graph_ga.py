@@ -11,16 +11,17 @@ from athanor.generators.ga_operators import quantile_parents
 from athanor.generators.registry import make_generator
 from athanor.objectives import Objective
 
+
 @pytest.fixture(scope="module")
 def library() -> list[str]:
     return load_dataset("zinc250k")["smiles"].iloc[:2000].tolist()
 
 
 def _optimise(library, seed: int, rounds: int) -> tuple[list[float], set[str]]:
-    objective = Objective.from_config({
-        "components": [{"kind": "logp", "desirability": {"kind": "linear", "lower": 0, "upper": 8}}],
-        "constraints": [{"kind": "heavy_atoms", "max": 25}],  # keeps the operators fast
-    })  # fmt: skip
+    logp = {"kind": "logp", "desirability": {"kind": "linear", "lower": 0, "upper": 8}}
+    objective = Objective.from_config(
+        {"components": [logp], "constraints": [{"kind": "heavy_atoms", "max": 25}]}
+    )  # the size bound keeps the operators fast
     ga = make_generator("graph_ga", n_initial=80, initial_smiles=library, seed=seed)
     best, proposed = [], set()
     for _ in range(rounds):
@@ -45,7 +46,7 @@ def test_ga_is_deterministic_for_a_seed(library):
 def test_tell_accepts_invalid_and_nan_scores(library):
     ga = make_generator("graph_ga", n_initial=4, initial_smiles=library[:50], seed=0)
     first = ga.ask(4)
-    ga.tell(first + ["not a smiles"], np.array([0.1, 0.5, np.nan, 0.2, 0.0]))
+    ga.tell([*first, "not a smiles"], np.array([0.1, 0.5, np.nan, 0.2, 0.0]))
     children = ga.ask(10)
     assert children and not set(children) & set(first)
 

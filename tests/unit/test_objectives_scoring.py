@@ -88,8 +88,10 @@ def test_raising_component_gives_recorded_zero_with_reason():
 
 def test_pareto_mode_returns_one_column_per_component():
     objective = Objective.from_config(
-        {"components": [{"kind": "qed"}, {"kind": "similarity", "params": {"smiles": "CCO"}}],
-         "mode": "pareto"}  # fmt: skip
+        {
+            "components": [{"kind": "qed"}, {"kind": "similarity", "params": {"smiles": "CCO"}}],
+            "mode": "pareto",
+        }
     )
     batch = objective(["CCO", "c1ccccc1O", "xx"])
     assert batch.scores.shape == (3, 2) and batch.scores[0, 1] == 1.0

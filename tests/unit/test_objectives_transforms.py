@@ -34,7 +34,7 @@ def test_desirability_keeps_nan_and_names_allowed_keys():
     assert np.isnan(make_desirability({"kind": "step", "threshold": 1})(np.array([np.nan])))[0]
     with pytest.raises(ConfigError, match="allowed: center, increasing, kind, scale"):
         make_desirability({"kind": "sigmoid", "center": 1, "scale": 1, "slope": 2})
-    with pytest.raises(ConfigError, match="valid: .*window"):
+    with pytest.raises(ConfigError, match=r"valid: .*window"):
         make_desirability({"kind": "bell"})
 
 
@@ -59,7 +59,9 @@ def test_hypervolume_two_objectives_by_hand():
     assert hypervolume(Y, np.ones(2)) == pytest.approx(1.0)
     assert hypervolume(np.empty((0, 2)), np.zeros(2)) == 0.0
     gain = hypervolume_improvement(np.array([[2.5, 2.5], [0.5, 0.5]]), Y, np.zeros(2))
-    np.testing.assert_allclose(gain, [1.25, 0.0])  # 6 -> 7.25: (2.5,2.5) adds 0.5x1.5 + 0.5x0.5 + 0.5x0.5
+    np.testing.assert_allclose(
+        gain, [1.25, 0.0]
+    )  # 6 -> 7.25: (2.5,2.5) adds 0.5x1.5 + 0.5x0.5 + 0.5x0.5
 
 
 def test_hypervolume_three_objectives_and_monte_carlo():

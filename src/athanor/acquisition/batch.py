@@ -19,6 +19,13 @@ def _feasible_order(scores: np.ndarray, feasible: np.ndarray | None) -> np.ndarr
     return candidates[np.argsort(-scores[candidates], kind="stable")]
 
 
+def _filled(chosen, order: np.ndarray, k: int) -> np.ndarray:
+    """`chosen` topped up to k with the best of `order` not chosen yet."""
+    chosen = np.asarray(chosen, dtype=int)
+    rest = order[~np.isin(order, chosen)]
+    return np.concatenate([chosen, rest[: max(k - len(chosen), 0)]])
+
+
 def top_k(scores: np.ndarray, k: int, feasible: np.ndarray | None = None) -> np.ndarray:
     """Indices of the k best feasible candidates.
 
@@ -65,11 +72,7 @@ def diverse_top_k(
             continue
         picked.append(position)
         blocked |= similarity[position] > max_similarity
-    chosen = shortlist[picked]
-    if len(chosen) < k:  # not enough diverse candidates: fill with the best remaining
-        rest = order[~np.isin(order, chosen)]
-        chosen = np.concatenate([chosen, rest[: k - len(chosen)]])
-    return chosen
+    return _filled(shortlist[picked], order, k)  # too few diverse ones: best remaining
 
 
 def cluster_top_k(
@@ -100,6 +103,5 @@ def cluster_top_k(
             chosen.append(index)
             counts[label] = counts.get(label, 0) + 1
             if len(chosen) == k:
-                return np.asarray(chosen)
-    rest = order[~np.isin(order, chosen)]
-    return np.concatenate([np.asarray(chosen, dtype=int), rest[: k - len(chosen)]])
+                break
+    return _filled(chosen, order, k)

@@ -37,7 +37,14 @@ def read_smiles_file(path: str | Path) -> list[str]:
     show_default=True,
     help="Generator name (smiles_lm, selfies_lm, vae_bo, reinvent, ...).",
 )
-@click.option("-n", "count", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option(
+    "-n",
+    "count",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Number of molecules.",
+)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(

@@ -37,6 +37,10 @@ class SchemaVersionError(StoreError):
     """The store was written by a newer Athanor (a schema this version does not know)."""
 
 
+class NotFittedError(AthanorError):
+    """A model or calibrator was used before `fit`."""
+
+
 class UnsupportedError(AthanorError):
     """A requested feature or option is not available (e.g. an optional extra not installed)."""
 

@@ -3,7 +3,8 @@ and error as a function of distance to the training set. All metrics are per tas
 missing (NaN) labels.
 """
 
-from athanor.evaluation.calibration import ConformalRegressor, NotFittedError, ZScaling
+from athanor.core.errors import NotFittedError
+from athanor.evaluation.calibration import ConformalRegressor, ZScaling
 from athanor.evaluation.metrics import mae, r2, regression_metrics, rmse, spearman, spearman_rho
 from athanor.evaluation.neighbours import (
     nearest_cosine_distance,

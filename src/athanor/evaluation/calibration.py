@@ -16,13 +16,9 @@ import math
 
 import numpy as np
 
-from athanor.core.errors import AthanorError, InputDataError
+from athanor.core.errors import InputDataError, NotFittedError
 from athanor.core.prediction import Prediction
 from athanor.evaluation.tasks import as_task_matrix
-
-
-class NotFittedError(AthanorError):
-    """A recalibrator was used before `fit`."""
 
 
 def standardised_residuals(prediction: Prediction, y_true: np.ndarray) -> list[np.ndarray]:

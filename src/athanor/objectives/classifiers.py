@@ -5,7 +5,8 @@ wheel (``pip install molscore==1.9.5 --no-deps``); they are read from its packag
 without importing molscore. The forests were pickled by an older scikit-learn whose tree nodes
 lack the ``missing_go_to_left`` field and store class counts where scikit-learn >= 1.4 reads
 class fractions: `_CompatibleUnpickler` adds the field (0: no missing values were seen in
-training) and normalises the counts, which reproduces the original probabilities. Featurisation follows TDC:
+training) and normalises the counts, which reproduces the original probabilities.
+Featurisation follows TDC:
 DRD2 a 2048-folded FCFP6 count vector, GSK3B/JNK3 2048-bit ECFP4.
 """
 

@@ -95,7 +95,9 @@ class ObjectiveConfig(StrictModel):
     mode: Literal["scalar", "pareto"] = "scalar"
 
     def component_specs(self) -> list[ComponentSpec]:
-        return [_validated(ComponentSpec, t, "components", i) for i, t in enumerate(self.components)]
+        return [
+            _validated(ComponentSpec, t, "components", i) for i, t in enumerate(self.components)
+        ]
 
     def constraint_specs(self) -> list[ConstraintSpec]:
         tables = enumerate(self.constraints)

@@ -59,23 +59,42 @@ class ScoreBatch:
         """One row per input: smiles, score(s), status, reason, call and raw values."""
         scores = self.scores if self.scores.ndim == 2 else self.scores[:, None]
         columns = {"smiles": self.smiles}
-        names = ["score"] if scores.shape[1] == 1 else [f"score_{i}" for i in range(scores.shape[1])]
+        names = (
+            ["score"] if scores.shape[1] == 1 else [f"score_{i}" for i in range(scores.shape[1])]
+        )
         columns |= {name: scores[:, i] for i, name in enumerate(names)}
         columns |= {"status": self.status, "reason": self.reasons, "call": self.calls}
         return pd.DataFrame(columns | self.values)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One input: its canonical SMILES (the input itself when invalid), molecule, reason."""
+
+    key: str
+    mol: Chem.Mol | None
+    reason: str = ""
+
+
+def _parse(text: str) -> _Parsed:
+    try:
+        mol = parse_molecule(text, fmt="smiles")
+    except MoleculeError as error:
+        return _Parsed(text, None, f"{error.reason}: {error}")
+    return _Parsed(Chem.MolToSmiles(mol), mol)
 
 
 def _safe_values(component: Component, mols: list, keys: list[str]):
     """A component's values; if the batch call raises, retry molecule by molecule."""
     try:
         return component.values(mols, keys)
-    except Exception as error:  # noqa: BLE001 - isolate the molecule that breaks it
+    except Exception as error:
         log.debug("component %s failed on a batch (%s); scoring one by one", component.kind, error)
     values, reasons = np.full(len(mols), np.nan), [""] * len(mols)
     for i, (mol, key) in enumerate(zip(mols, keys, strict=True)):
         try:
             values[i] = component.values([mol], [key])[0][0]
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             reasons[i] = f"{component.kind}: {type(error).__name__}: {error}"
     return values, reasons
 
@@ -120,20 +139,12 @@ class Objective:
 
     def __call__(self, smiles: Sequence[str]) -> ScoreBatch:
         """Score molecules; unique new ones are computed, the others come from the cache."""
-        parsed = [self._parse(text) for text in smiles]
-        new = {key: mol for key, mol in parsed if mol is not None and key not in self.cache}
+        parsed = [_parse(text) for text in smiles]
+        new = {p.key: p.mol for p in parsed if p.mol is not None and p.key not in self.cache}
         if new:
             self._score_new(list(new), list(new.values()))
-        self.cache.n_invalid += sum(mol is None for _, mol in parsed)
+        self.cache.n_invalid += sum(p.mol is None for p in parsed)
         return self._batch(parsed)
-
-    @staticmethod
-    def _parse(text: str) -> tuple[str, Chem.Mol | None]:
-        try:
-            mol = parse_molecule(text, fmt="smiles")
-        except MoleculeError as error:
-            return f"{text}\t{error.reason}: {error}", None
-        return Chem.MolToSmiles(mol), mol
 
     def _score_new(self, keys: list[str], mols: list[Chem.Mol]) -> None:
         values: dict[str, np.ndarray] = {}
@@ -148,7 +159,10 @@ class Objective:
             bounds.append(constraint.satisfied(raw))
             _collect(reasons, why)
         desirability = np.stack(
-            [transform(values[label]) for label, transform in zip(self.labels, self.transforms)],
+            [
+                transform(values[label])
+                for label, transform in zip(self.labels, self.transforms, strict=True)
+            ],
             axis=1,
         )
         self._record(keys, values, reasons, desirability, bounds)
@@ -161,7 +175,9 @@ class Objective:
         else:
             scores = aggregate(d, self.weights, self.config.aggregate)
         for i, key in enumerate(keys):
-            violated = [c.describe() for c, ok in zip(self.constraints, bounds) if not ok[i]]
+            violated = [
+                c.describe() for c, ok in zip(self.constraints, bounds, strict=True) if not ok[i]
+            ]
             status, reason = "ok", ""
             if failed[i]:
                 status, reason = "failed", "; ".join(reasons[i]) or "desirability is NaN"
@@ -171,24 +187,21 @@ class Objective:
             row = {label: float(column[i]) for label, column in values.items()}
             self.cache.add(key, score, row, status, reason)
 
-    def _batch(self, parsed: list[tuple[str, Chem.Mol | None]]) -> ScoreBatch:
-        k = self.n_objectives
+    def _batch(self, parsed: list[_Parsed]) -> ScoreBatch:
         n = len(parsed)
-        scores = np.zeros((n, k)) if self.config.mode == "pareto" else np.zeros(n)
+        scores = np.zeros((n, self.n_objectives) if self.config.mode == "pareto" else n)
         values = {label: np.full(n, np.nan) for label in self.value_labels}
-        smiles, status, reasons, calls = [], [], [], np.zeros(n, dtype=int)
-        for i, (key, mol) in enumerate(parsed):
-            if mol is None:
-                text, reason = key.split("\t", 1)
-                smiles.append(text), status.append("invalid"), reasons.append(reason)
+        status, reasons, calls = ["invalid"] * n, [p.reason for p in parsed], np.zeros(n, int)
+        for i, item in enumerate(parsed):
+            if item.mol is None:
                 continue
-            entry = self.cache[key]
-            scores[i] = entry.score
-            smiles.append(key), status.append(entry.status), reasons.append(entry.reason)
-            calls[i] = entry.call
+            entry = self.cache[item.key]
+            scores[i], calls[i], status[i], reasons[i] = (
+                entry.score, entry.call, entry.status, entry.reason,
+            )  # fmt: skip
             for label, value in entry.values.items():
                 values[label][i] = value
-        return ScoreBatch(smiles, scores, status, reasons, values, calls)
+        return ScoreBatch([p.key for p in parsed], scores, status, reasons, values, calls)
 
 
 def _unique(labels: list[str]) -> list[str]:

@@ -78,7 +78,7 @@ def hypervolume(Y: np.ndarray, reference: np.ndarray) -> float:
     reference = np.asarray(reference, dtype=float)
     if reference.shape != (Y.shape[1],):
         raise InputDataError(f"reference must have shape ({Y.shape[1]},); got {reference.shape}")
-    points = Y[np.all(Y > reference, axis=1)] - reference
+    points = Y[np.all(reference < Y, axis=1)] - reference
     return _volume(points) if len(points) else 0.0
 
 

@@ -86,16 +86,22 @@ def _mpo_tasks() -> dict[str, Table]:
         "fexofenadine_mpo": _mean(
             _similar(
                 "CC(C)(C(=O)O)c1ccc(cc1)C(O)CCCN2CCC(CC2)C(O)(c3ccccc3)c4ccccc4",
-                "AP", kind="linear", lower=0.0, upper=0.8,
-            ),  # fmt: skip
+                "AP",
+                kind="linear",
+                lower=0.0,
+                upper=0.8,
+            ),
             _prop("tpsa", "max_gaussian", 90, 10),
             _prop("logp", "min_gaussian", 4, 1),
         ),
         "ranolazine_mpo": _mean(
             _similar(
                 "COc1ccccc1OCC(O)CN2CCN(CC(=O)Nc3c(C)cccc3C)CC2",
-                "AP", kind="linear", lower=0.0, upper=0.7,
-            ),  # fmt: skip
+                "AP",
+                kind="linear",
+                lower=0.0,
+                upper=0.7,
+            ),
             _prop("logp", "max_gaussian", 7, 1),
             _prop("tpsa", "max_gaussian", 95, 20),
             _prop("atom_count", "gaussian", 1, 1.0, element="F"),

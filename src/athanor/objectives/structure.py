@@ -13,6 +13,7 @@ from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogParams
 
 from athanor.chem.parse import parse_molecule
 from athanor.core.config import StrictModel
+from athanor.core.errors import MoleculeError
 from athanor.objectives.components import Component, register_component
 from athanor.objectives.similarity import (
     FingerprintType,
@@ -38,7 +39,10 @@ class SimilarityParams(StrictModel):
     @classmethod
     def _parsable(cls, value: str | list[str]) -> str | list[str]:
         for smiles in [value] if isinstance(value, str) else value:
-            parse_molecule(smiles)  # MoleculeError -> ValueError message via pydantic
+            try:
+                parse_molecule(smiles)
+            except MoleculeError as error:
+                raise ValueError(f"reference {smiles!r}: {error}") from None
         return value
 
 

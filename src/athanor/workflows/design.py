@@ -21,7 +21,7 @@ import pandas as pd
 from athanor.chem import standardize_many
 from athanor.core.errors import ConfigError, InputDataError
 from athanor.core.records import Molecule
-from athanor.generators.registry import GENERATORS, make_generator
+from athanor.generators.registry import make_generator
 from athanor.objectives.objective import Objective
 from athanor.store import Store
 from athanor.workflows import design_state as state
@@ -48,12 +48,12 @@ class DesignStatus:
 
 
 def _make_generator(config: DesignConfig):
-    params = dict(config.generator.params)
-    make_generator(config.generator.name, **params)  # validates name and parameters
-    accepts = inspect.signature(GENERATORS[config.generator.name]).parameters
-    if "seed" in accepts:
-        params.setdefault("seed", config.seed)
-    return make_generator(config.generator.name, **params)
+    """The configured generator, given the campaign seed unless its parameters set one."""
+    name, params = config.generator.name, config.generator.params
+    generator = make_generator(name, **params)  # ConfigError naming the valid names/params
+    if "seed" in inspect.signature(type(generator)).parameters and "seed" not in params:
+        generator = make_generator(name, **params, seed=config.seed)
+    return generator
 
 
 def _find_or_start_run(store: Store, config: DesignConfig) -> int:
@@ -82,7 +82,7 @@ class DesignCampaign:
         self.fingerprint = state.register_objective(store, objective)
         self.columns = state.score_columns(objective)
         self.screen = SurrogateScreen(config, objective) if config.loop.surrogate else None
-        self.n_invalid = 0
+        self.proposals = pd.DataFrame({"round": [], "proposed": [], "invalid": []}, dtype=int)
 
     @classmethod
     def open(cls, store: Store, config: DesignConfig) -> DesignCampaign:
@@ -130,7 +130,7 @@ class DesignCampaign:
             round=int(history["round"].max()) if len(history) else -1,
             calls=len(scored),
             budget=self.config.budget.oracle_calls,
-            invalid=self.n_invalid,
+            invalid=int(self.proposals["invalid"].sum()),
             failed=int((scored["status"] == "failed").sum()) if len(scored) else 0,
             best_score=None if best is None else float(best[self.columns[0]].iloc[0]),
             best_smiles=None if best is None else str(best["smiles"].iloc[0]),
@@ -149,12 +149,13 @@ class DesignCampaign:
     def _restore(self) -> None:
         """Refill the cache from the store and replay the run's scores to the generator."""
         state.prefill_cache(self.objective, state.load_scores(self.store, self.fingerprint))
+        self.proposals = state.load_proposals(self.store, self.run_id, self.proposals)
         history = self.store.selections_frame(self.run_id)
         done = history[history["smiles"].isin(self.objective.cache.entries)]
         if len(done):
             self._tell(done["smiles"].tolist())
         if self.screen is not None:
-            self.screen.refit(self.objective, self.store, self.fingerprint)
+            self.screen.refit(self.objective)
         pending = history[~history["smiles"].isin(self.objective.cache.entries)]
         if len(pending):
             log.info("resuming: scoring %d pending molecules", len(pending))
@@ -174,7 +175,7 @@ class DesignCampaign:
         chosen = self.store.selections_frame(self.run_id)
         round_ = int(chosen["round"].max()) + 1 if len(chosen) else 0
         size = min(self.config.budget.batch_size, self.config.budget.oracle_calls - len(chosen))
-        molecules = self._propose(size, set(chosen["smiles"]))
+        molecules = self._propose(size, set(chosen["smiles"]), round_)
         if not molecules:
             return 0
         ids = self.store.add_molecules(molecules)
@@ -183,9 +184,9 @@ class DesignCampaign:
         log.info("round %d: %d scored (%d calls)", round_, len(ids), len(chosen) + len(ids))
         return len(ids)
 
-    def _propose(self, size: int, chosen: set[str]) -> list[Molecule]:
+    def _propose(self, size: int, chosen: set[str], round_: int) -> list[Molecule]:
         """Up to `size` valid molecules new to this run (invalid proposals score 0 to the
-        generator and are counted)."""
+        generator and are counted in the store's proposals table)."""
         ask = self.config.loop.candidates if self._screening() else size
         proposals = self.generator.ask(ask)
         results = standardize_many(proposals)
@@ -193,9 +194,12 @@ class DesignCampaign:
             p for p, r in zip(proposals, results, strict=True) if not isinstance(r, Molecule)
         ]
         if invalid:
-            self.n_invalid += len(invalid)
             self.objective.cache.n_invalid += len(invalid)
             self.generator.tell(invalid, np.zeros(len(invalid)))
+        row = pd.DataFrame({"round": [round_], "proposed": [len(proposals)],
+                            "invalid": [len(invalid)]})  # fmt: skip
+        self.proposals = pd.concat([self.proposals, row], ignore_index=True)
+        state.save_proposals(self.store, self.run_id, self.proposals)
         fresh = {r.smiles: r for r in results if isinstance(r, Molecule) and r.smiles not in chosen}
         molecules = list(fresh.values())
         if self._screening():
@@ -210,7 +214,7 @@ class DesignCampaign:
         state.record_scores(self.store, self.fingerprint, self.run_id, ids, batch, self.columns)
         self._tell(smiles)
         if self.screen is not None:
-            self.screen.refit(self.objective, self.store, self.fingerprint)
+            self.screen.refit(self.objective)
 
     def _tell(self, smiles: list[str]) -> None:
         """Tell the generator the (scalar) scores of molecules already in the cache."""

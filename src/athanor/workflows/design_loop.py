@@ -73,11 +73,12 @@ class SurrogateScreen:
         """Whether enough oracle values exist (``loop.warmup``) to screen with the surrogate."""
         return self.model_ is not None and self.n_train_ >= self.loop.warmup
 
-    def refit(self, objective: Objective, *_) -> None:
+    def refit(self, objective: Objective) -> None:
         """Retrain on every oracle value in the objective's cache (NaN where one failed)."""
         entries = objective.cache.entries
         smiles = list(entries)
         y = np.array([[entries[s].values.get(t, np.nan) for t in self.tasks] for s in smiles])
+        y = y.reshape(len(smiles), len(self.tasks))
         known = np.isfinite(y).any(axis=1)
         if known.sum() < max(2, self.loop.warmup) or known.sum() == self.n_train_:
             return
@@ -88,7 +89,7 @@ class SurrogateScreen:
             model = surrogate_class(self.loop.surrogate)(**params)
         except TypeError as error:
             raise ConfigError(f"loop.params: {error}") from None
-        self.model_ = model.fit([s for s, k in zip(smiles, known) if k], y[known])
+        self.model_ = model.fit(list(np.array(smiles)[known]), y[known])
         self.n_train_ = int(known.sum())
         for component in self.proxy.components + [c.component for c in self.proxy.constraints]:
             if isinstance(component, SurrogateComponent):

@@ -16,6 +16,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from athanor.core.errors import StoreError
 from athanor.core.records import Evaluation
 from athanor.objectives.objective import Objective, ScoreBatch
 from athanor.store import Store
@@ -73,6 +74,23 @@ def prefill_cache(objective: Objective, scores: pd.DataFrame) -> None:
         score = np.array([_number(row.get(c), 0.0) for c in columns])
         score = score if objective.config.mode == "pareto" else float(score[0])
         objective.cache.add(row["smiles"], score, values, row["status"], row["message"] or "")
+
+
+def _proposals_table(run_id: int) -> str:
+    return f"design-{run_id}-proposals"
+
+
+def save_proposals(store: Store, run_id: int, proposals: pd.DataFrame) -> None:
+    """Write the per-round counts of proposals and invalid proposals (a small table)."""
+    store.write_table(_proposals_table(run_id), proposals, kind="design", run_id=run_id)
+
+
+def load_proposals(store: Store, run_id: int, empty: pd.DataFrame) -> pd.DataFrame:
+    """The per-round proposal counts written so far, or `empty` for a new run."""
+    try:
+        return store.read_table(_proposals_table(run_id))
+    except StoreError:
+        return empty
 
 
 def _number(value, default: float = float("nan")) -> float:
