@@ -51,6 +51,13 @@ def test_non_dominated_rank():
     np.testing.assert_array_equal(non_dominated_rank(Y), [0, 0, 0, 1, 2, 0])
 
 
+def test_two_objective_sweep_agrees_with_general_sorting():
+    rng = np.random.default_rng(0)
+    Y = rng.integers(0, 6, size=(300, 2)).astype(float)  # many ties and duplicates
+    padded = np.column_stack([Y, np.zeros(len(Y))])  # a constant third objective: general path
+    np.testing.assert_array_equal(non_dominated_rank(Y), non_dominated_rank(padded))
+
+
 def test_hypervolume_two_objectives_by_hand():
     Y = np.array([[1.0, 3.0], [2.0, 2.0], [3.0, 1.0], [0.5, 0.5]])
     # staircase: 3x1 + 2x1 + 1x1 above the origin

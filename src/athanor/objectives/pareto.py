@@ -12,6 +12,8 @@ import numpy as np
 
 from athanor.core.errors import InputDataError
 
+CHUNK_ELEMENTS = 20_000_000  # bound on the boolean comparisons held at once
+
 
 def _as_matrix(Y: np.ndarray) -> np.ndarray:
     Y = np.asarray(Y, dtype=float)
@@ -35,7 +37,10 @@ def dominates(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def non_dominated_rank(Y: np.ndarray) -> np.ndarray:
-    """Non-dominated sorting (NSGA-II): the front index of each point.
+    """Non-dominated sorting: the front index of each point.
+
+    Two objectives use an O(n log n) sweep (efficient non-dominated sort with binary search);
+    more use NSGA-II's peeling, O(n^2 k) time in memory-bounded chunks.
 
     Args:
         Y: shape (n, k), maximised objectives.
@@ -44,15 +49,50 @@ def non_dominated_rank(Y: np.ndarray) -> np.ndarray:
         shape (n,), int: 0 for the Pareto front, 1 for the front once it is removed, ...
     """
     Y = _as_matrix(Y)
-    dominated_by = dominates(Y[None, :, :], Y[:, None, :])  # [i, j]: j dominates i
-    counts = dominated_by.sum(axis=1)
+    if Y.shape[1] == 2:
+        return _rank_two_objectives(Y)
     rank = np.full(len(Y), -1)
-    front, level = np.flatnonzero(counts == 0), 0
-    while front.size:
+    counts = _dominator_counts(Y, Y)
+    remaining, level = np.arange(len(Y)), 0
+    while remaining.size:
+        front, remaining = remaining[counts == 0], remaining[counts > 0]
         rank[front] = level
-        counts = counts - dominated_by[:, front].sum(axis=1)
-        counts[rank >= 0] = -1
-        front, level = np.flatnonzero(counts == 0), level + 1
+        counts = counts[counts > 0] - _dominator_counts(Y[remaining], Y[front])
+        level += 1
+    return rank
+
+
+def _dominator_counts(points: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each point, how many of `others` dominate it; chunked to bound memory."""
+    chunk = max(1, CHUNK_ELEMENTS // max(1, others.size))
+    counts = np.empty(len(points), dtype=int)
+    for start in range(0, len(points), chunk):
+        block = points[start : start + chunk]
+        counts[start : start + chunk] = dominates(others[None], block[:, None]).sum(axis=1)
+    return counts
+
+
+def _rank_two_objectives(Y: np.ndarray) -> np.ndarray:
+    """Points in decreasing (y0, y1) order join the first front none of whose members dominates
+    them; front f dominates a point only if front f - 1 does, so a binary search finds it."""
+    order = np.lexsort((-Y[:, 1], -Y[:, 0]))
+    best: list[tuple[float, float]] = []  # per front: largest y1, and the largest y0 with it
+    rank = np.empty(len(Y), dtype=int)
+    for i in order:
+        y0, y1 = Y[i]
+        low, high = 0, len(best)
+        while low < high:  # first front that does not dominate (y0, y1)
+            middle = (low + high) // 2
+            b1, b0 = best[middle]
+            if b1 > y1 or (b1 == y1 and b0 > y0):
+                low = middle + 1
+            else:
+                high = middle
+        rank[i] = low
+        if low == len(best):
+            best.append((y1, y0))
+        else:
+            best[low] = max(best[low], (y1, y0))
     return rank
 
 
