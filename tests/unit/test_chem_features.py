@@ -51,3 +51,11 @@ def test_features_of_unparsable_smiles_raise_typed_error(bad):
 
     with pytest.raises(MoleculeError):
         morgan_fingerprints(["CCO", bad])
+
+
+def test_atom_pair_fingerprints_separate_chain_lengths():
+    from athanor.chem.fingerprints import atom_pair_fingerprints
+
+    counts = atom_pair_fingerprints(["CCCCCC", "CCCCCCCCCC"], n_bits=1024, counts=True)
+    assert counts.shape == (2, 1024)
+    assert counts[1].sum() == 45 and counts[0].sum() == 15  # n(n-1)/2 atom pairs

