@@ -66,11 +66,22 @@ def _ray_executor(workers: int):
 def _scaling(name: str, make_executor, oracle, molecules) -> dict:
     one, two = (timed_run(make_executor(w), oracle, molecules) for w in (1, 2))
     efficiency = one["wall_s"] / (2 * two["wall_s"])
+    result = {"executor": name, "one_worker": one, "two_workers": two, "efficiency": efficiency}
+    if "cores_obtained" in one:
+        # CPU cost per molecule with 2 workers vs 1: the efficiency an idle machine would give
+        result["cpu_efficiency"] = (
+            one["worker_cpu_s_per_molecule"] / two["worker_cpu_s_per_molecule"]
+        )
+        print(
+            f"{name:6s} cores obtained: {one['cores_obtained']:.2f} (1 worker), "
+            f"{two['cores_obtained']:.2f} (2 workers); CPU-time efficiency "
+            f"{result['cpu_efficiency']:.0%}"
+        )
     print(
         f"{name:6s} xtb 1 worker {one['wall_s']:.1f} s, 2 workers {two['wall_s']:.1f} s: "
         f"efficiency {efficiency:.0%}"
     )
-    return {"executor": name, "one_worker": one, "two_workers": two, "efficiency": efficiency}
+    return result
 
 
 def _overhead(name: str, make_executor, molecules, xtb_s_per_molecule: float) -> dict:

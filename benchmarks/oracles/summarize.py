@@ -42,14 +42,21 @@ def _parallel(result: dict) -> list[str]:
     lines = [
         f"### Parallel efficiency (xTB single point, {result['molecules']} ZINC molecules)",
         "",
-        "| executor | 1 worker (s) | 2 workers (s) | efficiency | start-up 2 workers (s) |",
-        "|---|---:|---:|---:|---:|",
+        "| executor | 1 worker (s) | 2 workers (s) | wall-time efficiency | cores obtained "
+        "(1 / 2 workers) | CPU-time efficiency | start-up, 2 workers (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in result["scaling"]:
         one, two = row["one_worker"], row["two_workers"]
+        cores = (
+            f"{one['cores_obtained']:.2f} / {two['cores_obtained']:.2f}"
+            if "cores_obtained" in one
+            else "n/a"
+        )
+        cpu = f"{row['cpu_efficiency']:.0%}" if "cpu_efficiency" in row else "n/a"
         lines.append(
             f"| {row['executor']} | {one['wall_s']:.1f} | {two['wall_s']:.1f} | "
-            f"{row['efficiency']:.0%} | {two['startup_s']:.1f} |"
+            f"{row['efficiency']:.0%} | {cores} | {cpu} | {two['startup_s']:.1f} |"
         )
     lines += [
         "",
@@ -69,17 +76,18 @@ def _parallel(result: dict) -> list[str]:
 
 
 def _cache_hit(result: dict) -> list[str]:
-    return [
+    lines = [
         f"### Cache hit ({result['molecules']} molecules already finished)",
         "",
-        f"Re-running the finished batch: median {result['rerun_median_s']:.3f} s "
-        f"(max {max(result['rerun_s']):.3f} s over {len(result['rerun_s'])} runs), "
-        f"{result['oracle_calls']} oracle calls, no executor started "
-        f"(first run: {result['first_run_s']:.1f} s).",
+        f"First run {result['first_run_s']:.1f} s. Re-runs of the finished batch make "
+        f"{result['oracle_calls']} oracle calls and start no executor:",
         "",
-        _machine_line(result),
-        "",
+        "| input | wall (s, median) | CPU (s, median) |",
+        "|---|---:|---:|",
     ]
+    for label, row in result["reruns"].items():
+        lines.append(f"| {label} | {row['wall_median_s']:.3f} | {row['cpu_median_s']:.3f} |")
+    return [*lines, "", _machine_line(result), ""]
 
 
 def main() -> None:

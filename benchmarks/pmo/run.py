@@ -1,6 +1,9 @@
 """PMO benchmark (Gao et al. 2022): AUC top-10 under 10,000 unique oracle calls.
 
 Resumable: one JSON result per (method, task, seed) in ``results/``; existing ones are skipped.
+Several workers may share the work: a worker claims a run (``.claim`` file with its process
+id) and the others skip it while that process lives. The two pharmacophore tasks (deco_hop,
+scaffold_hop) run last by default: RDKit's Gobbi 2-D fingerprint is pure Python and slow.
 
 Usage:
     nice -n 10 python benchmarks/pmo/run.py --methods graph_ga mol_ga --seeds 0 1 2
@@ -62,7 +65,7 @@ def run_one(method: str, task: str, seed: int, budget: int, params: dict) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
-    parser.add_argument("--tasks", nargs="+", default=list(pmo_tasks()))
+    parser.add_argument("--tasks", nargs="+", default=default_order())
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--budget", type=int, default=10_000)
     parser.add_argument("--params", default="{}", help="JSON keyword arguments for the method")
@@ -81,15 +84,33 @@ def main() -> None:
     write_summary(args.results)
 
 
+def default_order() -> list[str]:
+    """All tasks, the slow pharmacophore-similarity ones last."""
+    slow = ["deco_hop", "scaffold_hop"]
+    return [t for t in pmo_tasks() if t not in slow] + slow
+
+
+def _claim(path: Path) -> bool:
+    """Claim a run for this process; False if a live process holds it already."""
+    claim = path.with_name(f".{path.stem}.claim")
+    try:
+        os.kill(int(claim.read_text()), 0)
+        return False
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        claim.write_text(str(os.getpid()))
+        return True
+
+
 def _run_if_missing(results: Path, key: tuple[str, str, int], budget: int, params: dict) -> None:
     method, task, seed = key
     path = results / f"{method}__{task}__{seed}.json"
-    if path.exists():
+    if path.exists() or not _claim(path):
         return
     record = run_one(method, task, seed, budget, params)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(record, indent=1))
     os.replace(temporary, path)
+    path.with_name(f".{path.stem}.claim").unlink(missing_ok=True)
     log.info("%s %s seed %d: AUC top-10 %.3f (%d calls, %.0f s)", method, task, seed,
              record["auc_top10"], record["n_calls"], record["wall_s"])  # fmt: skip
     write_summary(results)

@@ -61,12 +61,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         pool = Path(directory) / "pool.csv"
         write_pool(pool, args.pool_size)
-        config = ScreeningConfig.model_validate({
-            "name": "large", "seed": 0, "pool": {"file": str(pool)},
-            "oracle": {"name": "rdkit"}, "objective": {"property": "logp"},
-            "surrogate": {"model": "rf", "params": {"n_estimators": 100}},
-            "loop": {"initial_size": args.labelled, "batch_size": 1000, "rounds": 1},
-        })  # fmt: skip
+        config = ScreeningConfig.model_validate(
+            {
+                "name": "large",
+                "seed": 0,
+                "pool": {"file": str(pool)},
+                "oracle": {"name": "rdkit"},
+                "objective": {"property": "logp"},
+                "surrogate": {"model": "rf", "params": {"n_estimators": 100}},
+                "loop": {"initial_size": args.labelled, "batch_size": 1000, "rounds": 1},
+            }
+        )
         with Store.open(directory) as store:
             started = time.perf_counter()
             campaign = ScreeningCampaign.open(store, config)  # imports the pool
@@ -74,8 +79,9 @@ def main() -> None:
             result["pool_molecules"] = len(campaign.pool)
             result["rss_after_import_mb"] = peak_rss_mb()
             first = campaign.ask()
-            campaign.tell({s: {"logp": Crippen.MolLogP(Chem.MolFromSmiles(s))}
-                           for s in first["smiles"]})  # fmt: skip
+            campaign.tell(
+                {s: {"logp": Crippen.MolLogP(Chem.MolFromSmiles(s))} for s in first["smiles"]}
+            )
             started = time.perf_counter()
             batch = campaign.ask()
             result["acquisition_round_s"] = time.perf_counter() - started

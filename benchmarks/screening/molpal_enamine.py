@@ -50,16 +50,20 @@ def campaign_config(strategy: str, seed: int):
     from athanor.datasets import dataset_path
     from athanor.workflows.screening_config import ScreeningConfig
 
-    return ScreeningConfig.model_validate({
-        "name": f"{strategy}-seed{seed}",
-        "seed": seed,
-        "pool": {"dataset": "enamine10k"},
-        "oracle": {"name": "table", "params": {"path": str(dataset_path("enamine10k")),
-                                               "columns": ["score"]}},
-        "objective": {"property": "score", "direction": "minimize"},
-        "loop": {"initial_size": BATCH, "batch_size": BATCH, "rounds": 5},
-        **STRATEGIES[strategy],
-    })  # fmt: skip
+    return ScreeningConfig.model_validate(
+        {
+            "name": f"{strategy}-seed{seed}",
+            "seed": seed,
+            "pool": {"dataset": "enamine10k"},
+            "oracle": {
+                "name": "table",
+                "params": {"path": str(dataset_path("enamine10k")), "columns": ["score"]},
+            },
+            "objective": {"property": "score", "direction": "minimize"},
+            "loop": {"initial_size": BATCH, "batch_size": BATCH, "rounds": 5},
+            **STRATEGIES[strategy],
+        }
+    )
 
 
 def top_k_fraction(found: np.ndarray, truth: np.ndarray, k: int = TOP_K) -> float:
@@ -100,16 +104,25 @@ def run_unit(strategy: str, seed: int, template: Path, answers: dict, truth: np.
         with Store.open(directory) as store:
             campaign = ScreeningCampaign.open(store, campaign_config(strategy, seed))
             while not (batch := campaign.ask()).empty:
-                campaign.tell({s: ({"score": answers[s]} if answers[s] is not None else None)
-                               for s in batch["smiles"]})  # fmt: skip
+                campaign.tell(
+                    {
+                        s: ({"score": answers[s]} if answers[s] is not None else None)
+                        for s in batch["smiles"]
+                    }
+                )
             history = campaign.history()
             timings = campaign.timings
         wall = time.perf_counter() - started
     curve = []
     for round_ in range(int(history["round"].max()) + 1):
         found = history[history["round"] <= round_]["value"].dropna().to_numpy()
-        curve.append({"round": round_, "calls": int((history["round"] <= round_).sum()),
-                      "top100_percent": 100 * top_k_fraction(found, truth)})  # fmt: skip
+        curve.append(
+            {
+                "round": round_,
+                "calls": int((history["round"] <= round_).sum()),
+                "top100_percent": 100 * top_k_fraction(found, truth),
+            }
+        )
     surrogate_s = sum(t["fit_s"] + t["predict_s"] for t in timings)
     return {
         "strategy": strategy,
@@ -125,15 +138,22 @@ def run_unit(strategy: str, seed: int, template: Path, answers: dict, truth: np.
 def summarise(results: list[dict]) -> str:
     frame = pd.DataFrame(results)
     table = frame.groupby("strategy").agg(
-        seeds=("seed", "count"), mean=("top100_percent", "mean"), std=("top100_percent", "std"),
-        wall_s=("wall_s", "mean"), outside_surrogate=("outside_surrogate_share", "mean"),
-    )  # fmt: skip
-    lines = ["| strategy | seeds | top-100 found at 6 % (mean ± sd) | wall s/run | loop overhead |",
-             "|---|---|---|---|---|"]  # fmt: skip
+        seeds=("seed", "count"),
+        mean=("top100_percent", "mean"),
+        std=("top100_percent", "std"),
+        wall_s=("wall_s", "mean"),
+        outside_surrogate=("outside_surrogate_share", "mean"),
+    )
+    lines = [
+        "| strategy | seeds | top-100 found at 6 % (mean ± sd) | wall s/run | loop overhead |",
+        "|---|---|---|---|---|",
+    ]
     for name, row in table.iterrows():
         overhead = "no surrogate" if name == "random" else f"{100 * row.outside_surrogate:.1f} %"
-        lines.append(f"| {name} | {int(row.seeds)} | {row['mean']:.1f} ± {row['std']:.1f} | "
-                     f"{row.wall_s:.0f} | {overhead} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {int(row.seeds)} | {row['mean']:.1f} ± {row['std']:.1f} | "
+            f"{row.wall_s:.0f} | {overhead} |"
+        )
     return "\n".join(lines)
 
 
@@ -155,8 +175,11 @@ def main() -> None:
                     continue
                 result = run_unit(strategy, seed, Path(template), answers, truth)
                 path.write_text(json.dumps(result, indent=2))
-                print(f"{strategy} seed {seed}: {result['top100_percent']:.1f} % "
-                      f"in {result['wall_s']:.0f} s", flush=True)  # fmt: skip
+                print(
+                    f"{strategy} seed {seed}: {result['top100_percent']:.1f} % "
+                    f"in {result['wall_s']:.0f} s",
+                    flush=True,
+                )
     results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*-seed*.json"))]
     summary = summarise(results)
     command = "python benchmarks/screening/molpal_enamine.py --strategies " + " ".join(

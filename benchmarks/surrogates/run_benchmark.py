@@ -134,7 +134,7 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=None)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=50)
-    parser.add_argument("--absorption-epochs", type=int, default=20)
+    parser.add_argument("--absorption-epochs", type=int, default=10)
     args = parser.parse_args()
     if args.setup:
         setup_chemprop_venv()

@@ -46,14 +46,16 @@ workers = 1
 """
 
 
-def _write_campaign(tmp_path, *, name="logp", function="logp", acquisition="greedy", rounds=3,
-                    pool_size=300) -> Path:  # fmt: skip
+def _write_campaign(
+    tmp_path, *, name="logp", function="logp", acquisition="greedy", rounds=3, pool_size=300
+) -> Path:
     with gzip.open(dataset_path("zinc250k"), "rt") as source:
         lines = [next(source) for _ in range(pool_size)]
     (tmp_path / "pool.csv").write_text("smiles\n" + "".join(lines))
     path = tmp_path / f"{name}.toml"
-    path.write_text(CONFIG.format(name=name, function=function, acquisition=acquisition,
-                                  rounds=rounds))  # fmt: skip
+    path.write_text(
+        CONFIG.format(name=name, function=function, acquisition=acquisition, rounds=rounds)
+    )
     return path
 
 
@@ -127,8 +129,16 @@ def _count(database, sql: str) -> int:
 def test_sigkill_mid_campaign_then_resume_loses_and_repeats_nothing(tmp_path):
     path = _write_campaign(tmp_path, name="killed", function="slow_logp", rounds=2, pool_size=150)
     database = tmp_path / ".athanor" / "store.sqlite"
-    command = [sys.executable, "-m", "athanor.cli.main", "screen", "run", str(path),
-               "-p", str(tmp_path)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "athanor.cli.main",
+        "screen",
+        "run",
+        str(path),
+        "-p",
+        str(tmp_path),
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     driver = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 240

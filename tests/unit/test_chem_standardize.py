@@ -96,11 +96,17 @@ def test_batch_returns_one_result_per_input_in_order():
     inputs = ["CCO", "C1CC", "c1ccccc1", "", "[Fe]"]
     results = standardize_many(inputs)
     assert [type(r) for r in results] == [
-        Molecule, MoleculeFailure, Molecule, MoleculeFailure, MoleculeFailure,
-    ]  # fmt: skip
+        Molecule,
+        MoleculeFailure,
+        Molecule,
+        MoleculeFailure,
+        MoleculeFailure,
+    ]
     assert [r.reason for r in results if isinstance(r, MoleculeFailure)] == [
-        "unparsable", "empty", "element",
-    ]  # fmt: skip
+        "unparsable",
+        "empty",
+        "element",
+    ]
 
 
 def test_batch_in_two_processes_matches_one_process():

@@ -19,8 +19,11 @@ def test_builtin_donor_acceptor_library():
         & (library.acceptor == "dicyanovinyl")
     ]
     assert row.smiles.item() == standardize("CN(C)c1ccc(-c2ccc(/C=C(/C#N)C#N)s2)cc1").smiles
-    direct = library[(library.donor == "4-methoxyphenyl") & (library.bridge == "")
-                     & (library.acceptor == "pyridin-4-yl")]  # fmt: skip
+    direct = library[
+        (library.donor == "4-methoxyphenyl")
+        & (library.bridge == "")
+        & (library.acceptor == "pyridin-4-yl")
+    ]
     assert direct.smiles.item() == "COc1ccc(-c2ccncc2)cc1"
 
 
@@ -31,8 +34,9 @@ def test_custom_fragments_file_and_errors(tmp_path):
         "bridge,thienyl,[*:1]c1ccc([*:2])s1\nacceptor,pyridyl,[*:2]c1ccncc1\n"
     )
     assert enumerate_library(path)["smiles"].tolist() == [
-        "COc1ccc(-c2ccncc2)cc1", "COc1ccc(-c2ccc(-c3ccncc3)s2)cc1",
-    ]  # fmt: skip
+        "COc1ccc(-c2ccncc2)cc1",
+        "COc1ccc(-c2ccc(-c3ccncc3)s2)cc1",
+    ]
     with pytest.raises(InputDataError, match="unknown library"):
         enumerate_library("no_such_library")
     path.write_text("role,name,smiles\ndonor,anisyl,COc1ccc([*:1])cc1\n")

@@ -99,9 +99,11 @@ def test_another_process_reads_while_a_write_transaction_is_open(store, tmp_path
     )
     try:
         reader = subprocess.run(
-            [sys.executable, "-c", READER, str(tmp_path)], capture_output=True, text=True,
+            [sys.executable, "-c", READER, str(tmp_path)],
+            capture_output=True,
+            text=True,
             timeout=60,
-        )  # fmt: skip
+        )
         assert reader.returncode == 0, reader.stderr
         assert reader.stdout.strip() == "1"  # sees the last committed state, without waiting
     finally:

@@ -14,8 +14,10 @@ def test_import_reports_bad_rows_by_line_and_keeps_the_good_ones(store, molecule
     report = import_file(store, molecules_csv, conditions=["solvent"], progress=False)
     assert (report.rows, report.valid, report.invalid) == (7, 4, 3)
     assert [(line, reason) for line, _, reason, _ in report.failures] == [
-        (3, "unparsable"), (4, "empty"), (8, "valence"),
-    ]  # fmt: skip
+        (3, "unparsable"),
+        (4, "empty"),
+        (8, "valence"),
+    ]
     frame = store.dataset_frame("dyes")
     assert frame["line"].tolist() == [2, 5, 6, 7]
     assert frame["smiles"].tolist() == ["CCO", "c1ccccc1", "CC(=O)O", "CCO"]
@@ -37,8 +39,9 @@ def test_duplicates_are_merged_not_multiplied(store, molecules_csv):
 def test_import_resumes_after_the_stored_rows(store, molecules_csv):
     from athanor.store.readers import read_chunks
 
-    header = store.create_dataset("dyes", str(molecules_csv.resolve()), "smiles",
-                                  ["smiles", "solvent", "lambda_nm", "source"])  # fmt: skip
+    header = store.create_dataset(
+        "dyes", str(molecules_csv.resolve()), "smiles", ["smiles", "solvent", "lambda_nm", "source"]
+    )
     first_chunk = next(read_chunks(molecules_csv, chunk_size=3))
     from athanor.chem.standardize import StandardizerOptions, standardize_or_failure
     from athanor.store.datasets import DatasetRow
@@ -114,9 +117,14 @@ def test_sdf_roundtrip_keeps_data_items(store, molecules_csv, tmp_path):
 
 
 def test_sdf_with_a_broken_record_keeps_the_others(store, tmp_path):
-    good = "ethanol\n  test\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n" + "".join(
-        f"    {x:.4f}    0.0000    0.0000 {e}   0  0\n" for x, e in [(0, "C"), (1.5, "C"), (3, "O")]
-    ) + "  1  2  1  0\n  2  3  1  0\nM  END\n> <id>\n7\n\n$$$$\n"  # fmt: skip
+    good = (
+        "ethanol\n  test\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n"
+        + "".join(
+            f"    {x:.4f}    0.0000    0.0000 {e}   0  0\n"
+            for x, e in [(0, "C"), (1.5, "C"), (3, "O")]
+        )
+        + "  1  2  1  0\n  2  3  1  0\nM  END\n> <id>\n7\n\n$$$$\n"
+    )
     broken = "broken\n\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\nnot an atom line\nM  END\n$$$$\n"
     path = tmp_path / "mixed.sdf"
     path.write_text(good + broken + good)

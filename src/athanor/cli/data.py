@@ -48,8 +48,18 @@ def _print_failures(failures, limit: int = 10) -> None:
 @click.option("--tautomer/--no-tautomer", default=False, help="Canonical tautomers (slow).")
 @click.option("--replace", is_flag=True, help="Replace an existing data set of that name.")
 @project_option
-def import_(source, dataset, name, smiles_column, conditions, jobs, max_heavy_atoms, tautomer,
-            replace, project) -> None:  # fmt: skip
+def import_(
+    source,
+    dataset,
+    name,
+    smiles_column,
+    conditions,
+    jobs,
+    max_heavy_atoms,
+    tautomer,
+    replace,
+    project,
+) -> None:
     """Import SOURCE (CSV, TSV, SMILES, SDF or Parquet; .gz allowed) into the store.
 
     Molecules are standardised and stored once; every input column is kept; invalid rows are
@@ -67,9 +77,15 @@ def import_(source, dataset, name, smiles_column, conditions, jobs, max_heavy_at
         conditions = conditions or info.condition_columns
     with Store.open(project) as store:
         report = import_file(
-            store, path, name=name, smiles_column=smiles_column, conditions=conditions,
-            standardizer=_standardizer(max_heavy_atoms, tautomer), n_jobs=jobs, replace=replace,
-        )  # fmt: skip
+            store,
+            path,
+            name=name,
+            smiles_column=smiles_column,
+            conditions=conditions,
+            standardizer=_standardizer(max_heavy_atoms, tautomer),
+            n_jobs=jobs,
+            replace=replace,
+        )
     resumed = f" (resumed after {report.resumed_from})" if report.resumed_from else ""
     click.echo(
         f"imported '{report.dataset}': {report.rows} rows, {report.valid} valid, "
@@ -133,8 +149,10 @@ def _print_dataset(store, name: str) -> None:
     click.echo(f"columns: {', '.join(header.columns)}")
     click.echo(f"conditions: {', '.join(header.condition_columns) or 'none'}")
     valid = frame[frame["status"] == "ok"]
-    click.echo(f"rows: {len(frame)}, valid: {len(valid)}, unique molecules: "
-               f"{valid['molecule_id'].nunique()}")  # fmt: skip
+    click.echo(
+        f"rows: {len(frame)}, valid: {len(valid)}, unique molecules: "
+        f"{valid['molecule_id'].nunique()}"
+    )
     invalid = frame[frame["status"] != "ok"]
     if len(invalid):
         click.echo("invalid rows by reason:")
@@ -154,9 +172,11 @@ def validate(source: str, smiles_column: str | None, max_heavy_atoms: int, jobs:
     from athanor.store.importing import validate_file
 
     report = validate_file(
-        source, smiles_column=smiles_column,
-        standardizer=_standardizer(max_heavy_atoms, False), n_jobs=jobs,
-    )  # fmt: skip
+        source,
+        smiles_column=smiles_column,
+        standardizer=_standardizer(max_heavy_atoms, False),
+        n_jobs=jobs,
+    )
     click.echo(f"{source}: {report.rows} rows, {report.valid} valid, {report.invalid} invalid")
     _print_failures(report.failures)
     if report.invalid:

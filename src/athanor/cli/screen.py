@@ -12,9 +12,11 @@ from athanor.cli.common import project_option
 def echo_status(status) -> None:
     """Print a campaign status in a few lines."""
     state = "done" if status.done else ("pending" if status.pending else "paused")
-    click.echo(f"campaign '{status.name}': round {status.round}/{status.rounds}, "
-               f"{status.calls}/{status.budget} oracle calls ({status.ok} ok, "
-               f"{status.failed} failed), {status.pending} pending, {state}")  # fmt: skip
+    click.echo(
+        f"campaign '{status.name}': round {status.round}/{status.rounds}, "
+        f"{status.calls}/{status.budget} oracle calls ({status.ok} ok, "
+        f"{status.failed} failed), {status.pending} pending, {state}"
+    )
     if status.best_smiles is not None:
         click.echo(f"best: {status.best_value:.4g}  {status.best_smiles}")
 

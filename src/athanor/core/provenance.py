@@ -9,9 +9,21 @@ from functools import cache
 from importlib import metadata
 
 TRACKED_PACKAGES = (
-    "athanor", "rdkit", "numpy", "pandas", "pyarrow", "SQLAlchemy", "pydantic",
-    "torch", "scikit-learn", "tblite", "pyscf", "ase", "ray", "optuna",
-)  # fmt: skip
+    "athanor",
+    "rdkit",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "SQLAlchemy",
+    "pydantic",
+    "torch",
+    "scikit-learn",
+    "tblite",
+    "pyscf",
+    "ase",
+    "ray",
+    "optuna",
+)
 
 
 @cache

@@ -105,7 +105,17 @@ class EvaluationsMixin:
         frame = self.evaluations_frame(fingerprint)
         ok = frame[frame["status"] == "ok"]
         drop = [
-            "id", "fingerprint", "status", "message", "attempt", "transient", "host",
-            "versions", "run_id", "geometry", "created_at", "oracle",
-        ]  # fmt: skip
+            "id",
+            "fingerprint",
+            "status",
+            "message",
+            "attempt",
+            "transient",
+            "host",
+            "versions",
+            "run_id",
+            "geometry",
+            "created_at",
+            "oracle",
+        ]
         return ok.drop(columns=drop).reset_index(drop=True)

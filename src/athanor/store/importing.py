@@ -107,21 +107,63 @@ def _dataset_rows(chunk: RecordChunk, results, smiles_column: str, conditions) -
 
 
 def _work(chunks: Iterator[RecordChunk], skip: int, smiles_column: str):
-    """Pairs (chunk, texts) for records not stored yet, in pieces of `WORKER_CHUNK`."""
+    """Pairs (piece, texts) for records not stored yet, in pieces of `WORKER_CHUNK`."""
     for chunk in chunks:
         if chunk.start + len(chunk.frame) <= skip:
             continue
-        offset = max(skip - chunk.start, 0)
-        for begin in range(offset, len(chunk.frame), WORKER_CHUNK):
-            piece = RecordChunk(
-                chunk.start + begin,
-                chunk.lines[begin : begin + WORKER_CHUNK],
-                chunk.frame.iloc[begin : begin + WORKER_CHUNK].reset_index(drop=True),
-            )
-            texts = (
-                piece.frame[smiles_column].astype(str).where(piece.frame[smiles_column].notna(), "")
-            )
-            yield piece, texts.tolist()
+        for begin in range(max(skip - chunk.start, 0), len(chunk.frame), WORKER_CHUNK):
+            frame = chunk.frame.iloc[begin : begin + WORKER_CHUNK].reset_index(drop=True)
+            lines = chunk.lines[begin : begin + WORKER_CHUNK]
+            texts = frame[smiles_column].astype(str).where(frame[smiles_column].notna(), "")
+            yield RecordChunk(chunk.start + begin, lines, frame), texts.tolist()
+
+
+@dataclass
+class _Input:
+    """An opened molecule file: its first chunk already read, to learn the columns."""
+
+    path: Path
+    first: RecordChunk
+    rest: Iterator[RecordChunk]
+    smiles_column: str
+    total: int | None
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.first.frame.columns if c != MOLBLOCK_COLUMN]
+
+    def chunks(self) -> Iterator[RecordChunk]:
+        yield self.first
+        yield from self.rest
+
+
+def _open_input(path: Path, smiles_column: str | None, required: Sequence[str] = ()) -> _Input:
+    chunks = read_chunks(path)
+    total = count_records(path, detect_format(path))
+    first = next(chunks, None)
+    if first is None:
+        raise InputDataError(f"{path.name}: no records")
+    columns = [str(c) for c in first.frame.columns]
+    smiles_column = smiles_column or guess_smiles_column(columns)
+    _check_columns(columns, [smiles_column, *required])
+    return _Input(path, first, chunks, smiles_column, total)
+
+
+def _progress(total: int | None, initial: int, desc: str, progress: bool) -> tqdm:
+    return tqdm(total=total, initial=initial, unit="mol", desc=desc, disable=not progress)
+
+
+def _create_dataset(store: Store, name: str, source: _Input, conditions, options, replace):
+    if replace and store.find_dataset(name) is not None:
+        store.delete_dataset(name)
+    return store.create_dataset(
+        name,
+        str(source.path.resolve()),
+        source.smiles_column,
+        source.columns,
+        conditions,
+        options.model_dump(mode="json"),
+    )
 
 
 def import_file(
@@ -152,47 +194,29 @@ def import_file(
     Raises:
         InputDataError: unreadable file, missing columns, or a name clash.
     """
-    path = Path(path)
-    options = standardizer or StandardizerOptions()
+    path, options = Path(path), standardizer or StandardizerOptions()
     name = name or path.name.split(".")[0]
-    chunks = read_chunks(path)
-    total = count_records(path, detect_format(path))
-    first = next(chunks, None)
-    if first is None:
-        raise InputDataError(f"{path.name}: no records")
-    columns = [str(c) for c in first.frame.columns]
-    smiles_column = smiles_column or guess_smiles_column(columns)
-    _check_columns(columns, [smiles_column, *conditions])
-    if replace and store.find_dataset(name) is not None:
-        store.delete_dataset(name)
-    header = store.create_dataset(
-        name, str(path.resolve()), smiles_column, [c for c in columns if c != MOLBLOCK_COLUMN],
-        conditions, options.model_dump(mode="json"),
-    )  # fmt: skip
+    source = _open_input(path, smiles_column, conditions)
+    header = _create_dataset(store, name, source, conditions, options, replace)
     report = ImportReport(dataset=name, resumed_from=store.stored_row_count(header.id))
-    n_jobs = n_jobs or (os.cpu_count() or 1 if (total or 0) > 4 * WORKER_CHUNK else 1)
-    worker = partial(standardize_or_failure, options=options, fmt="auto")
+    if n_jobs is None:
+        n_jobs = os.cpu_count() or 1 if (source.total or 0) > 4 * WORKER_CHUNK else 1
+    worker = partial(standardize_or_failure, options=options)
+    work = _work(source.chunks(), report.resumed_from, source.smiles_column)
     started = time.perf_counter()
-
-    work = _work(_prepend(first, chunks), report.resumed_from, smiles_column)
-    bar = tqdm(total=total, initial=report.resumed_from, unit="mol", desc=f"import {name}",
-               disable=not progress)  # fmt: skip
-    with bar:
+    with _progress(source.total, report.resumed_from, f"import {name}", progress) as bar:
         for piece, results in imap_chunks(worker, work, n_jobs=n_jobs):
             header = store.extend_columns(
-                header, [c for c in piece.frame.columns if c != MOLBLOCK_COLUMN]
+                header, [str(c) for c in piece.frame.columns if c != MOLBLOCK_COLUMN]
             )
-            store.add_dataset_rows(
-                header.id, _dataset_rows(piece, results, smiles_column, conditions)
-            )
+            rows = _dataset_rows(piece, results, source.smiles_column, conditions)
+            store.add_dataset_rows(header.id, rows)
             _tally(report, piece, results)
             bar.update(len(results))
     report.seconds = time.perf_counter() - started
     summary = store.list_datasets().set_index("name").loc[name]
     report.rows, report.valid, report.invalid = (
-        int(summary.rows),
-        int(summary.valid),
-        int(summary.invalid),
+        int(summary[c]) for c in ("rows", "valid", "invalid")
     )
     return report
 
@@ -217,19 +241,12 @@ def validate_file(
     progress: bool = True,
 ) -> ImportReport:
     """Standardise every record of a file without storing anything; report invalid ones."""
-    path = Path(path)
+    source = _open_input(Path(path), smiles_column)
     worker = partial(standardize_or_failure, options=standardizer or StandardizerOptions())
-    chunks = read_chunks(path)
-    first = next(chunks, None)
-    if first is None:
-        raise InputDataError(f"{path.name}: no records")
-    columns = [str(c) for c in first.frame.columns]
-    smiles_column = smiles_column or guess_smiles_column(columns)
-    _check_columns(columns, [smiles_column])
-    report = ImportReport(dataset=path.name)
+    report = ImportReport(dataset=source.path.name)
     started = time.perf_counter()
-    work = _work(_prepend(first, chunks), 0, smiles_column)
-    with tqdm(unit="mol", desc=f"validate {path.name}", disable=not progress) as bar:
+    work = _work(source.chunks(), 0, source.smiles_column)
+    with _progress(source.total, 0, f"validate {source.path.name}", progress) as bar:
         for piece, results in imap_chunks(worker, work, n_jobs=n_jobs):
             _tally(report, piece, results)
             report.rows += len(results)
@@ -238,8 +255,3 @@ def validate_file(
     report.valid = report.rows - report.invalid
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _prepend(first: RecordChunk, rest: Iterator[RecordChunk]) -> Iterator[RecordChunk]:
-    yield first
-    yield from rest

@@ -17,9 +17,16 @@ from athanor.core.errors import InputDataError
 
 MOLBLOCK_COLUMN = "molblock"
 FORMATS = {
-    ".csv": "csv", ".tsv": "tsv", ".smi": "smi", ".smiles": "smi", ".txt": "smi",
-    ".sdf": "sdf", ".sd": "sdf", ".parquet": "parquet", ".pq": "parquet",
-}  # fmt: skip
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".smi": "smi",
+    ".smiles": "smi",
+    ".txt": "smi",
+    ".sdf": "sdf",
+    ".sd": "sdf",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
 @dataclass(frozen=True)

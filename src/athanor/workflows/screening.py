@@ -93,8 +93,13 @@ class ScreeningCampaign:
                 f"the pool has {len(pool)} valid molecules, fewer than the initial batch "
                 f"of {config.loop.initial_size}"
             )
-        store.register_oracle(oracle.fingerprint, oracle.name, oracle.version,
-                              oracle.identity()["parameters"], oracle.properties)  # fmt: skip
+        store.register_oracle(
+            oracle.fingerprint,
+            oracle.name,
+            oracle.version,
+            oracle.identity()["parameters"],
+            oracle.properties,
+        )
         return cls(store, config, _find_or_start_run(store, config), pool, oracle)
 
     @classmethod
@@ -203,12 +208,19 @@ class ScreeningCampaign:
         fitted = time.perf_counter()
         best = float(labels["utility"].max())
         scored = selection.predict_and_score(model, candidates, self.config, best, round_)
-        self.timings.append({"round": round_, "fit_s": fitted - started,
-                             "predict_s": time.perf_counter() - fitted})  # fmt: skip
-        log.info("round %d: surrogate fit %.1f s, prediction of %d candidates %.1f s", round_,
-                 fitted - started, len(candidates), time.perf_counter() - fitted)  # fmt: skip
-        self.store.write_table(f"screen-{self.run_id}-round-{round_}", scored,
-                               kind="predictions", run_id=self.run_id)  # fmt: skip
+        self.timings.append(
+            {"round": round_, "fit_s": fitted - started, "predict_s": time.perf_counter() - fitted}
+        )
+        log.info(
+            "round %d: surrogate fit %.1f s, prediction of %d candidates %.1f s",
+            round_,
+            fitted - started,
+            len(candidates),
+            time.perf_counter() - fitted,
+        )
+        self.store.write_table(
+            f"screen-{self.run_id}-round-{round_}", scored, kind="predictions", run_id=self.run_id
+        )
         rows = selection.acquire(scored, candidates, self.config, size)
         return rows, scored["acquisition"].to_numpy()[rows].tolist()
 
@@ -228,8 +240,9 @@ class ScreeningCampaign:
                 result = Evaluation("failed", message="no result reported")
             elif not isinstance(result, Evaluation):
                 result = Evaluation("ok", dict(result))
-            self.store.record_evaluation(ids[smiles], self.oracle.fingerprint, result,
-                                         run_id=self.run_id)  # fmt: skip
+            self.store.record_evaluation(
+                ids[smiles], self.oracle.fingerprint, result, run_id=self.run_id
+            )
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -238,8 +251,13 @@ class ScreeningCampaign:
         from athanor.execution.runner import run_oracle
 
         while not (batch := self.ask()).empty:
-            summary = run_oracle(self.oracle, batch["smiles"].tolist(), self.store,
-                                 self._executor(), progress=progress)  # fmt: skip
+            summary = run_oracle(
+                self.oracle,
+                batch["smiles"].tolist(),
+                self.store,
+                self._executor(),
+                progress=progress,
+            )
             log.info("%s", summary.format())
         return self.status()
 

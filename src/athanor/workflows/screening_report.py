@@ -36,8 +36,9 @@ def _trace_figure(campaign: ScreeningCampaign, history: pd.DataFrame):
     if campaign.config.loop.initial_design == "random" and len(first) > 1:
         # bootstrap of the random round 0: an estimate capped at round 0's best value
         curves["random search (expected, from round 0)"] = (
-            calls, sign * expected_best_of_random(first, calls),
-        )  # fmt: skip
+            calls,
+            sign * expected_best_of_random(first, calls),
+        )
     label = f"{campaign.config.objective.property} ({campaign.config.objective.direction})"
     return trace_plot(curves, ylabel=label, title="Best value against oracle calls")
 
@@ -66,8 +67,11 @@ def _surrogate_figures(report: HtmlReport, rounds: pd.DataFrame) -> None:
         parity = parity_plot(*args, ax=ax, label=f"round {round_}", title="Selected batches")
         ax = None if calibration is None else calibration.axes[0]
         calibration = calibration_plot(*args, ax=ax, label=f"round {round_}")
-    report.figure(parity, "Surrogate prediction (before evaluation) against the oracle value, "
-                          "in utility units (larger is better).")  # fmt: skip
+    report.figure(
+        parity,
+        "Surrogate prediction (before evaluation) against the oracle value, "
+        "in utility units (larger is better).",
+    )
     report.figure(calibration, "Calibration of the surrogate's uncertainty on each batch.")
 
 
@@ -77,8 +81,10 @@ def _best_molecules(report: HtmlReport, campaign: ScreeningCampaign, history: pd
     legends = [
         f"{prop} = {v:.3g} (round {r})" for v, r in zip(best["value"], best["round"], strict=True)
     ]
-    report.figure(svg_element(molecule_grid_svg(best["smiles"].tolist(), legends)),
-                  "The best molecules found.")  # fmt: skip
+    report.figure(
+        svg_element(molecule_grid_svg(best["smiles"].tolist(), legends)),
+        "The best molecules found.",
+    )
     report.table(best[["smiles", "value", "round", "call"]].reset_index(drop=True), "Top 12")
 
 

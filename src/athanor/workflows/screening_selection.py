@@ -79,8 +79,9 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + PREDICT_CHUNK]
 
 
-def predict_and_score(model, candidates: pd.DataFrame, config: ScreeningConfig, best: float,
-                      round_: int) -> pd.DataFrame:  # fmt: skip
+def predict_and_score(
+    model, candidates: pd.DataFrame, config: ScreeningConfig, best: float, round_: int
+) -> pd.DataFrame:
     """Predict every candidate in chunks and score it with the acquisition function.
 
     Returns:
@@ -91,19 +92,30 @@ def predict_and_score(model, candidates: pd.DataFrame, config: ScreeningConfig, 
     parts = []
     for chunk in _chunks(candidates):
         prediction: Prediction = model.predict(chunk["smiles"].tolist())
-        scores = acquisition_scores(acquisition.function, prediction, best=best, rng=rng,
-                                    beta=acquisition.beta, xi=acquisition.xi)  # fmt: skip
-        parts.append(pd.DataFrame({
-            "molecule_id": chunk["molecule_id"].to_numpy(),
-            "mean": prediction.mean[:, 0],
-            "std": prediction.std[:, 0],
-            "acquisition": scores,
-        }))  # fmt: skip
+        scores = acquisition_scores(
+            acquisition.function,
+            prediction,
+            best=best,
+            rng=rng,
+            beta=acquisition.beta,
+            xi=acquisition.xi,
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "molecule_id": chunk["molecule_id"].to_numpy(),
+                    "mean": prediction.mean[:, 0],
+                    "std": prediction.std[:, 0],
+                    "acquisition": scores,
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
-def acquire(scored: pd.DataFrame, candidates: pd.DataFrame, config: ScreeningConfig,
-            size: int) -> np.ndarray:  # fmt: skip
+def acquire(
+    scored: pd.DataFrame, candidates: pd.DataFrame, config: ScreeningConfig, size: int
+) -> np.ndarray:
     """Row indices (into `candidates`) of the batch picked from acquisition scores."""
     scores = scored["acquisition"].to_numpy()
     order = np.argsort(-scores, kind="stable")
