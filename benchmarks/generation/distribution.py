@@ -28,6 +28,7 @@ from zinc_split import fingerprint, zinc_split
 
 from athanor.core.provenance import environment
 from athanor.generators import metrics
+from athanor.generators.checkpoint import checkpoint_paths, weights_path
 from athanor.generators.language_model import LanguageModel
 from athanor.generators.selfies_vae import SelfiesVAE
 
@@ -38,6 +39,14 @@ SEED = 0
 GUACAMOL_SMILES_LSTM = {"validity": 0.959, "uniqueness": 1.000, "novelty": 0.912,
                         "fcd_score": 0.913, "kl_score": 0.991}  # fmt: skip
 logger = logging.getLogger("distribution")
+
+
+def checkpoint_record(model: str) -> dict:
+    """The training record of a shipped model (steps done, command, wall time)."""
+    if model == "zinc_train":
+        return {}
+    _, meta = checkpoint_paths(weights_path(model))
+    return json.loads(meta.read_text())["metadata"]
 
 
 def sample(model: str, n: int, train: list[str]) -> list[str]:
@@ -136,8 +145,10 @@ def main() -> None:
     known, reference = cached_references(train, held_out)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for model in args.models:
+        trained = checkpoint_record(model)  # read before sampling: training may still write
         record = evaluate(model, args.samples, train, held_out, known, reference)
-        record.update(split_sha256=fingerprint(held_out), environment=environment())
+        record.update(split_sha256=fingerprint(held_out), checkpoint=trained,
+                      environment=environment())  # fmt: skip
         (RESULTS / f"distribution_{model}.json").write_text(json.dumps(record, indent=1) + "\n")
     write_summary("python " + " ".join(sys.argv))
 

@@ -24,11 +24,11 @@ from athanor.generators.language_model import LanguageModel, LanguageModelConfig
 
 
 class Snapshots:
-    """Saves the model every `every` steps, and stops after `stop_after` steps."""
+    """Saves the model every `every` steps and at `last`, and stops after `stop_after`."""
 
-    def __init__(self, model, output, metadata: dict, every: int, stop_after: int | None):
+    def __init__(self, model, output, metadata: dict, every: int, last: int, stop_after=None):
         self.model, self.output, self.metadata = model, output, metadata
-        self.every, self.stop_after = every, stop_after
+        self.every, self.last, self.stop_after = every, last, stop_after
         self.start = time.perf_counter()
 
     def save(self, steps_done: int) -> None:
@@ -39,7 +39,7 @@ class Snapshots:
         logging.info("saved %s at step %d after %.1f min", self.output, steps_done, wall / 60)
 
     def __call__(self, steps_done: int) -> None:
-        if steps_done % self.every == 0 or steps_done == self.stop_after:
+        if steps_done % self.every == 0 or steps_done in (self.last, self.stop_after):
             self.save(steps_done)
         if steps_done == self.stop_after:
             raise StopIteration
@@ -70,12 +70,11 @@ def main() -> None:
         "torch_threads": 1,
     }
     output = args.output or pretrained_path(args.representation)
-    snapshots = Snapshots(model, output, metadata, args.save_every, args.stop_after)
+    snapshots = Snapshots(model, output, metadata, args.save_every, args.steps, args.stop_after)
     try:
         model.fit(train, args.steps, args.batch_size, args.learning_rate, callback=snapshots)
     except StopIteration:
-        return
-    snapshots.save(args.steps)
+        logging.info("stopped after %d steps", args.stop_after)
 
 
 if __name__ == "__main__":

@@ -48,13 +48,12 @@ def main() -> None:
     }
     vae = SelfiesVAE(seed=args.seed)
     output = args.output or weights_path("selfies_vae")
-    snapshots = Snapshots(vae, output, metadata, args.save_every, args.stop_after)
+    snapshots = Snapshots(vae, output, metadata, args.save_every, args.steps, args.stop_after)
     try:
         vae.fit(subset, args.steps, args.batch_size, args.learning_rate, args.beta,
                 callback=snapshots)  # fmt: skip
     except StopIteration:
-        return
-    snapshots.save(args.steps)
+        logging.info("stopped after %d steps", args.stop_after)
 
 
 if __name__ == "__main__":

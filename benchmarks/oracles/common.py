@@ -38,11 +38,12 @@ def machine() -> dict:
     """Where the numbers were taken: host, cores, load, package versions."""
     from athanor.core.provenance import environment
 
+    command = " ".join(["python", f"benchmarks/oracles/{Path(sys.argv[0]).name}", *sys.argv[1:]])
     return {
         **environment(),
         "cpus": os.cpu_count(),
         "load_average_1m": os.getloadavg()[0],
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": command,
     }
 
 

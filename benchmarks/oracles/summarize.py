@@ -91,7 +91,16 @@ def _cache_hit(result: dict) -> list[str]:
 
 
 def main() -> None:
-    sections = ["## Oracles and execution", ""]
+    sections = [
+        "## Oracles and execution",
+        "",
+        "Wall times are what a user waits; CPU times are what one idle core needs. On a shared "
+        "machine (the load average is given under each table) wall times exceed CPU times, and "
+        "wall-time parallel efficiency measures the other users as much as the executor; the "
+        "CPU-time efficiency (CPU per molecule with 1 worker / with 2 workers) and the "
+        "per-task overhead are what an idle machine would show.",
+        "",
+    ]
     for name, render in (
         ("cost_ladder", _cost_ladder),
         ("parallel_efficiency", _parallel),

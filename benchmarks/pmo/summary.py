@@ -18,7 +18,8 @@ NOTES = (
     "the PyPI package (0.2.1) with the PMO settings of its authors (1,000 random ZINC starters, "
     "100 offspring per generation, population 10,000). Both score through the same "
     "`athanor.objectives` task definitions and budget (unique canonical SMILES; invalid "
-    "proposals are free, as in PMO)."
+    "proposals are free, as in PMO). Wall times come from 2 CPU cores shared with other jobs "
+    "(load average 12-17), so they are upper bounds, comparable only within this table."
 )
 
 

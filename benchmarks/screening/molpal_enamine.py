@@ -32,17 +32,30 @@ BATCH = 106  # 1 % of the 10,560-molecule pool
 
 STRATEGIES: dict[str, dict] = {
     "random": {"surrogate": {"model": "rf"}, "acquisition": {"function": "random"}},
+    # MolPAL's RF baseline: 100 trees of depth <= 8 on 2048-bit atom-pair fingerprints
     "rf_greedy": {
+        "surrogate": {
+            "model": "rf",
+            "params": {
+                "n_estimators": 100,
+                "max_depth": 8,
+                "max_features": 1.0,
+                "features": "atompair",
+            },
+        },
+        "acquisition": {"function": "greedy"},
+    },
+    # Athanor's random forest on Morgan bits (its defaults otherwise)
+    "rf_morgan_greedy": {
         "surrogate": {"model": "rf", "params": {"n_estimators": 100, "features": "morgan"}},
         "acquisition": {"function": "greedy"},
     },
-    "rf_counts_greedy": {
-        "surrogate": {"model": "rf", "params": {"n_estimators": 300}},
+    # Athanor's random forest on atom pairs: 300 trees, 30 % of features per split
+    "rf_atompair_greedy": {
+        "surrogate": {"model": "rf", "params": {"n_estimators": 300, "features": "atompair"}},
         "acquisition": {"function": "greedy"},
     },
-    "lightgbm_greedy": {"surrogate": {"model": "lightgbm"}, "acquisition": {"function": "greedy"}},
     "dmpnn_greedy": {"surrogate": {"model": "dmpnn"}, "acquisition": {"function": "greedy"}},
-    "dmpnn_ucb": {"surrogate": {"model": "dmpnn"}, "acquisition": {"function": "ucb"}},
 }
 
 

@@ -38,5 +38,30 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
             + " | ".join(cells)
             + " |"
         )
+    lines += ["", *_ratios(table)]
     (destination / "results.md").write_text("\n".join(lines) + "\n")
     return table
+
+
+def _ratios(table: pd.DataFrame) -> list[str]:
+    """Athanor relative to chemprop, for each (dataset, split) that has both."""
+    lines = [
+        "| dataset | split | RMSE athanor - chemprop | train speed-up | predict speed-up "
+        "| memory ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (dataset, split), rows in table.groupby(level=[0, 1]):
+        models = rows.droplevel([0, 1])
+        if not {"athanor", "chemprop"} <= set(models.index):
+            continue
+        ours, theirs = models.loc["athanor"], models.loc["chemprop"]
+
+        def ratio(metric: str, ours=ours, theirs=theirs) -> str:
+            return f"{ours[(metric, 'mean')] / theirs[(metric, 'mean')]:.2f}x"
+
+        difference = ours[("rmse", "mean")] - theirs[("rmse", "mean")]
+        lines.append(
+            f"| {dataset} | {split} | {difference:+.3f} | {ratio('train_mol_per_cpu_s')} "
+            f"| {ratio('predict_mol_per_cpu_s')} | {ratio('peak_rss_mb')} |"
+        )
+    return lines

@@ -114,3 +114,10 @@ def test_batch_in_two_processes_matches_one_process():
     serial = standardize_many(inputs)
     parallel = standardize_many(inputs, n_jobs=2)
     assert parallel == serial
+
+
+def test_stereo_is_kept_in_smiles_and_inchikey_on_every_path():
+    sydnone = "Cc1ccc(/C=C/c2ccccc2-[n+]2cc([O-])on2)cc1"  # the step-by-step path
+    assert standardize(sydnone).inchikey == "SLWIJSVSDBXNKR-ZHACJKMWSA-N"
+    assert standardize("C[C@H](N)C(=O)O").smiles == "C[C@H](N)C(=O)O"
+    assert standardize("C(/c1ccccc1)=C/c1ccccc1").inchikey == "PJANXHGTPQOBST-QXMHVHEDSA-N"

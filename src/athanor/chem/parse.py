@@ -37,34 +37,35 @@ def _detect_format(text: str) -> MoleculeFormat:
     return "smiles"
 
 
-def _read_unsanitized(text: str, fmt: MoleculeFormat) -> Chem.Mol | None:
+def _read(text: str, fmt: MoleculeFormat, sanitize: bool) -> Chem.Mol | None:
     with rdBase.BlockLogs():
         if fmt == "inchi":
-            return Chem.MolFromInchi(text, sanitize=False, removeHs=False)
+            return Chem.MolFromInchi(text, sanitize=sanitize, removeHs=sanitize)
         if fmt == "molblock":
-            return Chem.MolFromMolBlock(text, sanitize=False, removeHs=False)
-        return Chem.MolFromSmiles(text, sanitize=False)
+            return Chem.MolFromMolBlock(text, sanitize=sanitize, removeHs=sanitize)
+        return Chem.MolFromSmiles(text, sanitize=sanitize)
 
 
-def _sanitize(mol: Chem.Mol, text: str) -> Chem.Mol:
-    """Sanitise in place, turning RDKit's problems into a `MoleculeError` with its reason."""
+def _diagnose(text: str, fmt: MoleculeFormat) -> MoleculeError:
+    """Why RDKit refused `text`: unparsable, or the first chemistry problem it finds."""
+    raw = _read(text, fmt, sanitize=False)
+    if raw is None:
+        return MoleculeError(FailureReason.UNPARSABLE, f"cannot parse {fmt} '{_excerpt(text)}'")
     with rdBase.BlockLogs():
-        problems = Chem.DetectChemistryProblems(mol)
-    if problems:
-        first = problems[0]
-        reason = (
-            FailureReason.KEKULIZE
-            if first.GetType() == "KekulizeException"
-            else FailureReason.VALENCE
-        )
-        raise MoleculeError(reason, f"{first.Message()} in '{_excerpt(text)}'")
-    with rdBase.BlockLogs():
-        Chem.SanitizeMol(mol)
-    return mol
+        problems = Chem.DetectChemistryProblems(raw)
+    if not problems:
+        return MoleculeError(FailureReason.UNPARSABLE, f"RDKit cannot read '{_excerpt(text)}'")
+    first = problems[0]
+    kekulize = first.GetType() == "KekulizeException"
+    reason = FailureReason.KEKULIZE if kekulize else FailureReason.VALENCE
+    return MoleculeError(reason, f"{first.Message()} in '{_excerpt(text)}'")
 
 
 def parse_molecule(text: str, fmt: MoleculeFormat = "auto") -> Chem.Mol:
     """Parse a SMILES, InChI or mol block into a sanitised RDKit molecule.
+
+    RDKit's own readers do the work (sanitisation and stereo perception); a refused input is
+    read again without sanitisation only to say precisely what is wrong with it.
 
     Args:
         text: the molecule as text.
@@ -77,7 +78,7 @@ def parse_molecule(text: str, fmt: MoleculeFormat = "auto") -> Chem.Mol:
         raise MoleculeError(FailureReason.EMPTY, "empty molecule input")
     text = text.strip() if "\n" not in text.strip() else text
     fmt = _detect_format(text) if fmt == "auto" else fmt
-    mol = _read_unsanitized(text, fmt)
+    mol = _read(text, fmt, sanitize=True)
     if mol is None:
-        raise MoleculeError(FailureReason.UNPARSABLE, f"cannot parse {fmt} '{_excerpt(text)}'")
-    return _sanitize(mol, text)
+        raise _diagnose(text, fmt)
+    return mol

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from rdkit import Chem, rdBase
 from tqdm.auto import tqdm
 
 from athanor.chem import standardize_many
@@ -52,14 +53,33 @@ class RetryPolicy:
         return self.backoff_s * 2 ** (attempt - 1)
 
 
-def _molecule_ids(smiles: Sequence[str], store: Store, summary: RunSummary) -> dict[int, str]:
-    """Store id -> canonical SMILES of the valid inputs, adding new molecules to the store.
+def _rdkit_canonical(text: str) -> str | None:
+    """RDKit's canonical SMILES of `text`, without standardisation; None if unparsable."""
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(text)
+    return None if mol is None else Chem.MolToSmiles(mol)
 
-    Inputs that are already canonical SMILES in the store skip standardisation, which keeps
-    re-running a finished batch fast.
+
+def _stored_ids(texts: list[str], store: Store) -> dict[str, tuple[int, str]]:
+    """Inputs already in the store: text -> (molecule id, canonical SMILES).
+
+    Two cheap look-ups come before any standardisation: the text itself, then its RDKit
+    canonical SMILES. A stored SMILES is a fixed point of standardisation, so an input whose
+    canonical form equals it is that molecule. This keeps re-running a finished batch of raw
+    SMILES fast (~0.2 ms instead of ~5 ms per molecule).
     """
-    known = store.molecule_ids(smiles)
-    new = [text for text in dict.fromkeys(smiles) if text not in known]
+    found = {text: (key, text) for text, key in store.molecule_ids(texts).items()}
+    canonical = {t: c for t in texts if t not in found and (c := _rdkit_canonical(t))}
+    by_canonical = store.molecule_ids(list(canonical.values()))
+    found.update({t: (by_canonical[c], c) for t, c in canonical.items() if c in by_canonical})
+    return found
+
+
+def _molecule_ids(smiles: Sequence[str], store: Store, summary: RunSummary) -> dict[int, str]:
+    """Store id -> canonical SMILES of the valid inputs, adding new molecules to the store."""
+    unique = list(dict.fromkeys(smiles))
+    found = _stored_ids(unique, store)
+    new = [text for text in unique if text not in found]
     molecules = []
     for text, result in zip(new, standardize_many(new), strict=True):
         if isinstance(result, Molecule):
@@ -67,7 +87,7 @@ def _molecule_ids(smiles: Sequence[str], store: Store, summary: RunSummary) -> d
         else:
             summary.add_invalid(result.message)
             log.info("invalid input %r: %s", text, result.message)
-    ids = {known[text]: text for text in dict.fromkeys(smiles) if text in known}
+    ids = dict(found.values())
     ids.update(zip(store.add_molecules(molecules), (m.smiles for m in molecules), strict=True))
     return ids
 

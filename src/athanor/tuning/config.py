@@ -1,0 +1,155 @@
+"""The TOML file of `athanor tune`: data, model and search space, split, metric, budget.
+
+Example::
+
+    study = "lipo-dmpnn"
+    model = "dmpnn"
+    n_trials = 40
+    pruner = "median"
+
+    [data]
+    dataset = "lipophilicity"
+
+    [split]
+    strategy = "scaffold"
+
+    [space.fixed]
+    epochs = 30
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, PositiveInt, model_validator
+
+from athanor.core.config import StrictModel, load_toml
+from athanor.tuning.space import SearchSpace, check_space, default_space
+
+Objective = Literal["rmse", "mae", "fit_seconds"]
+DEFAULT_STORAGE = Path(".athanor") / "tuning.sqlite3"
+
+
+class DataConfig(StrictModel):
+    """Where the molecules and labels come from.
+
+    Attributes:
+        dataset: a shipped data set (`athanor.datasets`), or
+        file: a CSV or Parquet file (relative paths are taken from the config's folder).
+        smiles: molecule column(s); several make multi-component rows (dye, solvent).
+            Default for a shipped data set: its SMILES column then its condition columns.
+        targets: label column(s); default for a shipped data set: its targets.
+        conditions: numeric non-molecular input columns (temperature, ...).
+    """
+
+    dataset: str | None = None
+    file: Path | None = None
+    smiles: list[str] = []
+    targets: list[str] = []
+    conditions: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataConfig:
+        if (self.dataset is None) == (self.file is None):
+            raise ValueError("give exactly one of 'dataset' and 'file'")
+        if self.file is not None and not (self.smiles and self.targets):
+            raise ValueError("a data file needs 'smiles' and 'targets' columns")
+        return self
+
+
+class SplitConfig(StrictModel):
+    """The fixed train/validation/test split; the test part is never seen while tuning."""
+
+    strategy: str = "scaffold"
+    sizes: tuple[float, float, float] = (0.8, 0.1, 0.1)
+    seed: int = 0
+
+
+class TuneConfig(StrictModel):
+    """A tuning study.
+
+    Attributes:
+        study: study name inside the storage (one storage can hold many studies).
+        model: registered surrogate name (``rf``, ``lightgbm``, ``gp``, ``dmpnn``).
+        space: ranges and fixed parameters; the model's default space when absent.
+        objectives: ``["rmse"]`` (or ``["mae"]``), or ``[metric, "fit_seconds"]`` for a
+            Pareto front of validation error against training cost, all minimised.
+        n_trials: finished trials wanted in the study (a resumed study runs the rest).
+        timeout_s: wall-clock budget of this run, in seconds (None: no limit).
+        sampler: ``"tpe"`` (default) or ``"random"``.
+        pruner: ``"median"``, ``"hyperband"`` or ``"none"``; prunes only models that report
+            validation curves.
+        n_jobs: worker processes sharing the study storage.
+        executor: ``"local"`` processes or ``"ray"`` tasks (``ray_address`` to join a cluster).
+        storage: Optuna storage file; default ``<project>/.athanor/tuning.sqlite3``.
+        seed: seed of the sampler and of every model.
+        test_seeds: seeds of the default-vs-tuned comparison on the test set.
+    """
+
+    study: str = "tuning"
+    model: str
+    data: DataConfig
+    split: SplitConfig = SplitConfig()
+    space: SearchSpace | None = None
+    objectives: list[Objective] = Field(default=["rmse"], min_length=1, max_length=2)
+    n_trials: PositiveInt = 30
+    timeout_s: float | None = Field(default=None, gt=0)
+    sampler: Literal["tpe", "random"] = "tpe"
+    pruner: Literal["median", "hyperband", "none"] = "median"
+    n_jobs: PositiveInt = 1
+    executor: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
+    storage: Path | None = None
+    seed: int = 0
+    test_seeds: list[int] = [0, 1, 2]
+
+    @model_validator(mode="after")
+    def _objectives(self) -> TuneConfig:
+        metric, *cost = self.objectives
+        if metric == "fit_seconds" or cost not in ([], ["fit_seconds"]):
+            raise ValueError("objectives: ['rmse'|'mae'] or ['rmse'|'mae', 'fit_seconds']")
+        return self
+
+    @property
+    def metric(self) -> str:
+        """The validation error minimised (first objective)."""
+        return self.objectives[0]
+
+    def search_space(self) -> SearchSpace:
+        """The checked search space (see `check_space`)."""
+        space = self.space or default_space(self.model)
+        check_space(self.model, space)
+        return space
+
+    def storage_path(self, project: str | Path) -> Path:
+        """The SQLite file holding the study."""
+        return Path(project) / (self.storage or DEFAULT_STORAGE)
+
+    def fingerprint(self) -> str:
+        """Hash of what defines the study's trials (not of the budget or parallelism): a
+        stored study with another fingerprint comes from another configuration."""
+        defining = self.model_dump(
+            mode="json", include={"model", "data", "split", "objectives", "seed"}
+        )
+        defining["space"] = self.search_space().model_dump(mode="json")
+        text = json.dumps(defining, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_tune_config(path: str | Path) -> TuneConfig:
+    """Read and check a tuning TOML file: relative data paths are made relative to it, and
+    the search space is checked against the model before anything runs.
+
+    Raises:
+        ConfigError: unknown keys (naming the allowed ones), bad values or search ranges.
+    """
+    config = load_toml(path, TuneConfig)
+    data = config.data
+    if data.file is not None and not data.file.is_absolute():
+        data = data.model_copy(update={"file": Path(path).parent / data.file})
+        config = config.model_copy(update={"data": data})
+    config.search_space()
+    return config

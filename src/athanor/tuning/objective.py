@@ -1,0 +1,106 @@
+"""One trial: build the model from sampled parameters, fit on train, score on validation."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import optuna
+
+from athanor.evaluation import mae, rmse
+from athanor.models import Surrogate, surrogate_class
+from athanor.tuning.data import Part, TuningData
+from athanor.tuning.space import SearchSpace, model_parameters
+
+logger = logging.getLogger(__name__)
+
+METRICS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"rmse": rmse, "mae": mae}
+EpochCallback = Callable[[int, float], None]
+
+
+def build_model(model: str, params: dict[str, Any], seed: int) -> Surrogate:
+    """An unfitted model; ``seed`` is used when the model takes one and params do not set it."""
+    if "seed" in model_parameters(model):
+        params = {"seed": seed, **params}
+    return surrogate_class(model)(**params)
+
+
+def fit_model(
+    model: Surrogate, data: TuningData, on_epoch: EpochCallback | None = None
+) -> float:
+    """Fit on the train part, with the validation part for early stopping or model selection;
+    ``on_epoch(epoch, val_loss)`` is passed to models whose ``fit`` accepts it.
+
+    Returns:
+        Wall-clock seconds spent fitting.
+    """
+    extra = {}
+    if on_epoch is not None and "on_epoch" in inspect.signature(model.fit).parameters:
+        extra["on_epoch"] = on_epoch
+    start = time.perf_counter()
+    model.fit(
+        data.train.smiles,
+        data.train.y,
+        conditions=data.train.conditions,
+        val=data.val.as_validation(),
+        **extra,
+    )
+    return time.perf_counter() - start
+
+
+def error_on(model: Surrogate, part: Part, metric: str) -> float:
+    """The metric on a part, averaged over tasks (NaN labels masked)."""
+    prediction = model.predict(part.smiles, conditions=part.conditions)
+    return float(np.mean(METRICS[metric](part.y, prediction.mean)))
+
+
+def _pruning_callback(trial: optuna.Trial) -> EpochCallback:
+    def report(epoch: int, val_loss: float) -> None:
+        trial.report(val_loss, epoch)
+        if trial.should_prune():
+            raise optuna.TrialPruned(f"pruned at epoch {epoch} (validation loss {val_loss:.4g})")
+
+    return report
+
+
+class TrialObjective:
+    """The function Optuna minimises: validation error, or (error, fit seconds).
+
+    Args:
+        model: registered surrogate name.
+        space: the checked search space.
+        data: the study's split data.
+        metric: ``"rmse"`` or ``"mae"``.
+        with_cost: also return the fit time (multi-objective; no pruning then, as Optuna
+            cannot prune multi-objective trials).
+        seed: model seed when the space does not set one.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        space: SearchSpace,
+        data: TuningData,
+        metric: str,
+        with_cost: bool,
+        seed: int,
+    ) -> None:
+        self.model = model
+        self.space = space
+        self.data = data
+        self.metric = metric
+        self.with_cost = with_cost
+        self.seed = seed
+
+    def __call__(self, trial: optuna.Trial) -> float | tuple[float, float]:
+        model = build_model(self.model, self.space.sample(trial), self.seed)
+        on_epoch = None if self.with_cost else _pruning_callback(trial)
+        seconds = fit_model(model, self.data, on_epoch)
+        error = error_on(model, self.data.val, self.metric)
+        trial.set_user_attr("fit_seconds", seconds)
+        logger.info("trial %d: %s %.4g in %.1f s", trial.number, self.metric, error, seconds)
+        return (error, seconds) if self.with_cost else error
