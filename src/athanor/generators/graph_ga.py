@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from random import Random
 
 import numpy as np
+from rdkit import Chem
 
 from athanor.core.errors import ConfigError, require
 from athanor.generators.base import Generator
@@ -41,6 +42,9 @@ class GraphGA(Generator):
         mutation_fraction: share of children made by mutation alone.
         mutation_rate: probability that a crossover child is also mutated.
         top_fraction: narrowest top fraction of the population sampled as parents.
+        max_heavy_atoms: children with more heavy atoms are discarded (None: no bound). The
+            graph operators slow down steeply with size, and objectives that reward more
+            fingerprint bits (e.g. QSAR classifiers) otherwise grow molecules without end.
         initial_smiles: the library (default: ZINC250k).
         seed: random seed.
     """
@@ -52,6 +56,7 @@ class GraphGA(Generator):
         mutation_fraction: float = 0.1,
         mutation_rate: float = 0.01,
         top_fraction: float = 1e-3,
+        max_heavy_atoms: int | None = None,
         initial_smiles: Sequence[str] | None = None,
         seed: int = 0,
     ):
@@ -62,6 +67,7 @@ class GraphGA(Generator):
         self.mutation_fraction = mutation_fraction
         self.mutation_rate = mutation_rate
         self.top_fraction = top_fraction
+        self.max_heavy_atoms = max_heavy_atoms
         self.initial_smiles = initial_smiles
         self.seed = seed
 
@@ -123,7 +129,7 @@ class GraphGA(Generator):
             parents = [smiles[i] for i in index]
             made = offspring(parents, self.rng_, self.mutation_fraction, self.mutation_rate)
             for child in made:
-                if child not in self.seen_ and len(children) < n:
+                if child not in self.seen_ and len(children) < n and self._small(child):
                     self.seen_.add(child)
                     children.append(child)
             if len(children) >= n:
@@ -131,3 +137,9 @@ class GraphGA(Generator):
         if len(children) < n:
             log.info("graph_ga: only %d novel children of %d asked", len(children), n)
         return children
+
+    def _small(self, smiles: str) -> bool:
+        """Whether a child respects `max_heavy_atoms` (heavy atoms only: H stays implicit)."""
+        if self.max_heavy_atoms is None:
+            return True
+        return Chem.MolFromSmiles(smiles, sanitize=False).GetNumAtoms() <= self.max_heavy_atoms

@@ -33,7 +33,8 @@ class DFTParameters(StrictModel):
         density_fit: use density fitting for the Coulomb and exchange integrals.
         xtb_geometry: optimise the force-field geometry with GFN2-xTB first.
         excited_states: add TDA S1, T1, oscillator strength and ΔE_ST (closed shells only).
-        n_states: excited states solved per spin manifold.
+        n_states: roots of the Davidson solver per spin manifold; only the lowest is reported,
+            and each extra root costs about as much as the first (2, as in Tartarus).
         max_heavy_atoms: larger molecules are refused (B3LYP cost grows ~N^3-N^4).
         max_memory_mb: PySCF memory limit per worker.
         seed: seed of the 3-D embedding.
@@ -44,7 +45,7 @@ class DFTParameters(StrictModel):
     density_fit: bool = True
     xtb_geometry: bool = True
     excited_states: bool = False
-    n_states: int = 3
+    n_states: int = 2
     max_heavy_atoms: int = 30
     max_memory_mb: int = 2000
     seed: int = 42

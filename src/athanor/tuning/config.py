@@ -22,12 +22,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, PositiveInt, model_validator
 
 from athanor.core.config import StrictModel, load_toml
-from athanor.tuning.space import SearchSpace, check_space, default_space
+from athanor.tuning.space import SearchSpace, resolve_space
 
 Objective = Literal["rmse", "mae", "fit_seconds"]
 DEFAULT_STORAGE = Path(".athanor") / "tuning.sqlite3"
@@ -74,7 +74,7 @@ class TuneConfig(StrictModel):
     Attributes:
         study: study name inside the storage (one storage can hold many studies).
         model: registered surrogate name (``rf``, ``lightgbm``, ``gp``, ``dmpnn``).
-        space: ranges and fixed parameters; the model's default space when absent.
+        space: ranges and fixed parameters; the model's default ranges when absent.
         objectives: ``["rmse"]`` (or ``["mae"]``), or ``[metric, "fit_seconds"]`` for a
             Pareto front of validation error against training cost, all minimised.
         n_trials: finished trials wanted in the study (a resumed study runs the rest).
@@ -119,10 +119,8 @@ class TuneConfig(StrictModel):
         return self.objectives[0]
 
     def search_space(self) -> SearchSpace:
-        """The checked search space (see `check_space`)."""
-        space = self.space or default_space(self.model)
-        check_space(self.model, space)
-        return space
+        """The checked search space, default ranges filled in (see `resolve_space`)."""
+        return resolve_space(self.model, self.space)
 
     def storage_path(self, project: str | Path) -> Path:
         """The SQLite file holding the study."""
@@ -149,7 +147,29 @@ def load_tune_config(path: str | Path) -> TuneConfig:
     config = load_toml(path, TuneConfig)
     data = config.data
     if data.file is not None and not data.file.is_absolute():
-        data = data.model_copy(update={"file": Path(path).parent / data.file})
+        data = data.model_copy(update={"file": (Path(path).parent / data.file).resolve()})
         config = config.model_copy(update={"data": data})
     config.search_space()
     return config
+
+
+class SurrogateSpec(StrictModel):
+    """A model and its parameters, as in the ``[surrogate]`` table of campaign configs."""
+
+    model: str
+    params: dict[str, Any] = {}
+
+
+class TrainingConfig(StrictModel):
+    """The tuned model written by `athanor tune`, ready for training.
+
+    Attributes:
+        surrogate: model name and tuned parameters.
+        data, split: the data and split it was tuned on.
+        tuning: provenance (study, trial, validation error, config fingerprint).
+    """
+
+    surrogate: SurrogateSpec
+    data: DataConfig
+    split: SplitConfig = SplitConfig()
+    tuning: dict[str, Any] = {}

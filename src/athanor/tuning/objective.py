@@ -29,9 +29,7 @@ def build_model(model: str, params: dict[str, Any], seed: int) -> Surrogate:
     return surrogate_class(model)(**params)
 
 
-def fit_model(
-    model: Surrogate, data: TuningData, on_epoch: EpochCallback | None = None
-) -> float:
+def fit_model(model: Surrogate, data: TuningData, on_epoch: EpochCallback | None = None) -> float:
     """Fit on the train part, with the validation part for early stopping or model selection;
     ``on_epoch(epoch, val_loss)`` is passed to models whose ``fit`` accepts it.
 
@@ -58,7 +56,13 @@ def error_on(model: Surrogate, part: Part, metric: str) -> float:
     return float(np.mean(METRICS[metric](part.y, prediction.mean)))
 
 
-def _pruning_callback(trial: optuna.Trial) -> EpochCallback:
+def pruning_callback(trial: optuna.Trial) -> EpochCallback:
+    """An ``on_epoch`` callback reporting validation losses to the trial's pruner.
+
+    Raises (from the callback):
+        optuna.TrialPruned: when the pruner stops the trial.
+    """
+
     def report(epoch: int, val_loss: float) -> None:
         trial.report(val_loss, epoch)
         if trial.should_prune():
@@ -98,7 +102,7 @@ class TrialObjective:
 
     def __call__(self, trial: optuna.Trial) -> float | tuple[float, float]:
         model = build_model(self.model, self.space.sample(trial), self.seed)
-        on_epoch = None if self.with_cost else _pruning_callback(trial)
+        on_epoch = None if self.with_cost else pruning_callback(trial)
         seconds = fit_model(model, self.data, on_epoch)
         error = error_on(model, self.data.val, self.metric)
         trial.set_user_attr("fit_seconds", seconds)

@@ -15,9 +15,9 @@ import inspect
 from typing import Any
 
 import optuna
-from pydantic import model_validator
+from pydantic import ValidationError, field_validator, model_validator
 
-from athanor.core.config import StrictModel
+from athanor.core.config import StrictModel, describe_validation_error
 from athanor.core.errors import ConfigError
 from athanor.models import surrogate_class
 
@@ -34,6 +34,10 @@ class IntRange(StrictModel):
     def suggest(self, trial: optuna.Trial, name: str) -> int:
         low, high = self.int
         return trial.suggest_int(name, low, high, step=self.step, log=self.log)
+
+    def contains(self, value: Any) -> bool:
+        low, high = self.int
+        return isinstance(value, int) and low <= value <= high and (value - low) % self.step == 0
 
     def check(self) -> str | None:
         low, high = self.int
@@ -54,6 +58,10 @@ class FloatRange(StrictModel):
         low, high = self.float
         return trial.suggest_float(name, low, high, log=self.log)
 
+    def contains(self, value: Any) -> bool:
+        low, high = self.float
+        return isinstance(value, int | float) and low <= value <= high
+
     def check(self) -> str | None:
         low, high = self.float
         if not low < high:
@@ -71,27 +79,57 @@ class Choice(StrictModel):
     def suggest(self, trial: optuna.Trial, name: str) -> Scalar:
         return trial.suggest_categorical(name, self.choice)
 
+    def contains(self, value: Any) -> bool:
+        return value in self.choice
+
     def check(self) -> str | None:
         return None if self.choice else "empty list of choices"
 
 
 Range = IntRange | FloatRange | Choice
+RANGE_KINDS: dict[str, type[Range]] = {"int": IntRange, "float": FloatRange, "choice": Choice}
+
+
+def parse_range(name: str, spec: Any) -> Range:
+    """A range from its TOML table, picked by its ``int``, ``float`` or ``choice`` key.
+
+    Raises:
+        ValueError: no or several kind keys, unknown keys (naming the allowed ones), bad values.
+    """
+    if isinstance(spec, IntRange | FloatRange | Choice):
+        return spec
+    kinds = [key for key in RANGE_KINDS if isinstance(spec, dict) and key in spec]
+    if len(kinds) != 1:
+        raise ValueError(f"range of {name!r} needs exactly one of the keys int, float, choice")
+    kind = RANGE_KINDS[kinds[0]]
+    try:
+        return kind.model_validate(spec)
+    except ValidationError as error:
+        raise ValueError(f"range of {name!r}: {describe_validation_error(kind, error)}") from None
 
 
 class SearchSpace(StrictModel):
     """A model's tunable parameters and the ones held fixed during the search.
 
     Attributes:
-        ranges: parameter name → range to search.
+        ranges: parameter name → range to search; None: the model's default ranges (see
+            `resolve_space`).
         fixed: parameter name → value used in every trial (e.g. a short ``epochs``).
     """
 
-    ranges: dict[str, Range]
+    ranges: dict[str, Range] | None = None
     fixed: dict[str, Any] = {}
+
+    @field_validator("ranges", mode="before")
+    @classmethod
+    def _parse_ranges(cls, ranges: Any) -> Any:
+        if not isinstance(ranges, dict):
+            return ranges
+        return {name: parse_range(name, spec) for name, spec in ranges.items()}
 
     @model_validator(mode="after")
     def _disjoint(self) -> SearchSpace:
-        both = sorted(set(self.ranges) & set(self.fixed))
+        both = sorted(set(self.ranges or ()) & set(self.fixed))
         if both:
             raise ValueError(f"parameter(s) {both} are both searched and fixed")
         return self
@@ -100,6 +138,14 @@ class SearchSpace(StrictModel):
         """Parameters of one trial: fixed ones plus one draw from every range."""
         drawn = {name: spec.suggest(trial, name) for name, spec in self.ranges.items()}
         return {**self.fixed, **drawn}
+
+    def draws_of(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The values of ``params`` that this space could draw (to enqueue them as a trial)."""
+        return {
+            name: params[name]
+            for name, spec in self.ranges.items()
+            if name in params and spec.contains(params[name])
+        }
 
 
 def model_parameters(model: str) -> list[str]:
@@ -116,12 +162,12 @@ def check_space(model: str, space: SearchSpace) -> None:
             parameters), or an empty or inverted range.
     """
     allowed = model_parameters(model)
-    unknown = sorted((set(space.ranges) | set(space.fixed)) - set(allowed))
+    unknown = sorted((set(space.ranges or ()) | set(space.fixed)) - set(allowed))
     if unknown:
         raise ConfigError(
             f"model {model!r} has no parameter(s) {unknown}; its parameters: {', '.join(allowed)}"
         )
-    for name, spec in space.ranges.items():
+    for name, spec in (space.ranges or {}).items():
         problem = spec.check()
         if problem:
             raise ConfigError(f"search range of {name!r}: {problem}")
@@ -164,10 +210,20 @@ DEFAULT_RANGES: dict[str, dict[str, Range]] = {
 }
 
 
-def default_space(model: str) -> SearchSpace:
-    """The search space used when a config names none (only parameters the model has)."""
-    allowed = set(model_parameters(model))
-    ranges = {k: v for k, v in DEFAULT_RANGES.get(model, {}).items() if k in allowed}
-    if not ranges:
-        raise ConfigError(f"no default search space for model {model!r}: give [space.ranges]")
-    return SearchSpace(ranges=ranges)
+def resolve_space(model: str, space: SearchSpace | None = None) -> SearchSpace:
+    """The checked space to search: without ranges, the model's default ranges except the
+    parameters held fixed.
+
+    Raises:
+        ConfigError: see `check_space`; or no ranges given for a model without defaults.
+    """
+    space = space or SearchSpace()
+    if space.ranges is None:
+        allowed = set(model_parameters(model)) - set(space.fixed)
+        defaults = DEFAULT_RANGES.get(model, {})
+        ranges = {name: spec for name, spec in defaults.items() if name in allowed}
+        if not ranges:
+            raise ConfigError(f"no default search space for model {model!r}: give [space.ranges]")
+        space = space.model_copy(update={"ranges": ranges})
+    check_space(model, space)
+    return space

@@ -1,0 +1,39 @@
+"""Hyper-parameter optimisation of surrogates on Optuna.
+
+>>> from athanor.tuning import load_tune_config, tune
+>>> result = tune(load_tune_config("tune.toml"), project=".")
+>>> result.best_params, result.output / "best.toml"
+
+A study lives in ``<project>/.athanor/tuning.sqlite3`` (Optuna RDB storage): it resumes after
+a kill, and several processes or Ray tasks can work on it at once. Campaigns call `retune`.
+"""
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Choice": "athanor.tuning.space",
+    "FloatRange": "athanor.tuning.space",
+    "IntRange": "athanor.tuning.space",
+    "SearchSpace": "athanor.tuning.space",
+    "TrainingConfig": "athanor.tuning.config",
+    "TuneConfig": "athanor.tuning.config",
+    "TuneResult": "athanor.tuning.pipeline",
+    "check_space": "athanor.tuning.space",
+    "compare_on_test": "athanor.tuning.results",
+    "load_tune_config": "athanor.tuning.config",
+    "open_study": "athanor.tuning.study",
+    "resolve_space": "athanor.tuning.space",
+    "retune": "athanor.tuning.campaign",
+    "run_study": "athanor.tuning.study",
+    "tune": "athanor.tuning.pipeline",
+    "write_training_config": "athanor.tuning.results",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'athanor.tuning' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

@@ -1,0 +1,103 @@
+"""What a study yields: the best trial, a training config TOML, and the test-set comparison
+of the tuned model against the model's defaults."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import optuna
+import pandas as pd
+
+from athanor.core.errors import InputDataError
+from athanor.tuning.config import SurrogateSpec, TrainingConfig, TuneConfig
+from athanor.tuning.data import TuningData
+from athanor.tuning.objective import build_model, error_on, fit_model
+from athanor.tuning.toml_writer import dumps_toml
+
+logger = logging.getLogger(__name__)
+
+
+def best_trial(study: optuna.Study) -> optuna.trial.FrozenTrial:
+    """The trial of lowest validation error (on a Pareto front: its most accurate member).
+
+    Raises:
+        InputDataError: the study has no completed trial.
+    """
+    front = study.best_trials if len(study.directions) > 1 else None
+    if front is None:
+        completed = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+        if not completed:
+            raise InputDataError(f"study {study.study_name!r} has no completed trial yet")
+        return study.best_trial
+    if not front:
+        raise InputDataError(f"study {study.study_name!r} has no completed trial yet")
+    return min(front, key=lambda trial: trial.values[0])
+
+
+def tuned_params(config: TuneConfig, trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
+    """The fixed parameters of the space plus the trial's draws."""
+    return {**config.search_space().fixed, **trial.params}
+
+
+def training_config(config: TuneConfig, study: optuna.Study) -> TrainingConfig:
+    """The best trial as a training config."""
+    trial = best_trial(study)
+    return TrainingConfig(
+        surrogate=SurrogateSpec(model=config.model, params=tuned_params(config, trial)),
+        data=config.data,
+        split=config.split,
+        tuning={
+            "study": config.study,
+            "trial": trial.number,
+            f"val_{config.metric}": trial.values[0],
+            "n_trials": len(study.trials),
+            "fingerprint": config.fingerprint(),
+        },
+    )
+
+
+def write_training_config(config: TuneConfig, study: optuna.Study, path: str | Path) -> Path:
+    """Write the best configuration as TOML (reload with `load_toml(path, TrainingConfig)`)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = dumps_toml(training_config(config, study).model_dump(mode="json"))
+    path.write_text(f"# written by `athanor tune` from study {config.study!r}\n{text}")
+    return path
+
+
+def _test_row(model: str, label: str, params: dict, data: TuningData, seed: int) -> dict:
+    unseeded = {name: value for name, value in params.items() if name != "seed"}
+    surrogate = build_model(model, unseeded, seed)
+    seconds = fit_model(surrogate, data)
+    return {
+        "model": label,
+        "seed": seed,
+        "test_rmse": error_on(surrogate, data.test, "rmse"),
+        "test_mae": error_on(surrogate, data.test, "mae"),
+        "fit_seconds": seconds,
+    }
+
+
+def compare_on_test(config: TuneConfig, params: dict[str, Any], data: TuningData) -> pd.DataFrame:
+    """Default and tuned models, each fitted on train (validation for early stopping) with
+    every seed of ``config.test_seeds`` and scored on the test part, never seen in tuning.
+
+    Returns:
+        One row per (model, seed): model ("default" or "tuned"), seed, test_rmse, test_mae,
+        fit_seconds.
+    """
+    rows = []
+    for seed in config.test_seeds:
+        for label, chosen in (("default", {}), ("tuned", params)):
+            rows.append(_test_row(config.model, label, chosen, data, seed))
+            logger.info("test %s seed %d: rmse %.4g", label, seed, rows[-1]["test_rmse"])
+    return pd.DataFrame(rows)
+
+
+def summarize_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation over seeds of each column, per model."""
+    summary = comparison.drop(columns="seed").groupby("model").agg(["mean", "std"])
+    summary.columns = [f"{column}_{stat}" for column, stat in summary.columns]
+    return summary.reset_index()

@@ -1,0 +1,167 @@
+"""Create, resume and run a study on Optuna's SQLite storage, in one or several processes.
+
+Every worker (a local process or a Ray task) runs ``study.optimize`` on the shared storage,
+which is how Optuna parallelises; workers stop once the study holds ``n_trials`` finished
+trials, so a study killed half-way resumes where it stopped. Trials of a killed worker are
+detected by their heartbeat and queued again.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from functools import partial
+from pathlib import Path
+
+import optuna
+from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
+from optuna.study import MaxTrialsCallback
+from optuna.trial import TrialState
+
+from athanor.core.errors import ConfigError
+from athanor.core.parallel import parallel_map
+from athanor.tuning.config import TuneConfig
+from athanor.tuning.data import load_tuning_data
+from athanor.tuning.objective import TrialObjective
+
+logger = logging.getLogger(__name__)
+
+FINGERPRINT_ATTR = "config_fingerprint"
+FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+HEARTBEAT_S = 60
+WORKER_SEED_STRIDE = 100_003  # keeps the samplers of parallel workers apart
+
+
+def _storage(config: TuneConfig, project: str | Path) -> RDBStorage:
+    path = config.storage_path(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():  # heartbeats are marked experimental since Optuna 2.8
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return RDBStorage(
+            f"sqlite:///{path}",
+            heartbeat_interval=HEARTBEAT_S,
+            grace_period=3 * HEARTBEAT_S,
+            heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=1),
+        )
+
+
+def _check_fingerprint(storage: RDBStorage, config: TuneConfig) -> None:
+    """Refuse to resume a study that another configuration created."""
+    try:
+        study_id = storage.get_study_id_from_name(config.study)
+    except KeyError:
+        return
+    stored = storage.get_study_user_attrs(study_id).get(FINGERPRINT_ATTR)
+    if stored != config.fingerprint():
+        raise ConfigError(
+            f"study {config.study!r} in {storage.url} was created by another configuration "
+            f"(fingerprint {stored}, this config {config.fingerprint()}): "
+            "choose another 'study' name or 'storage' file"
+        )
+
+
+def _sampler(config: TuneConfig, offset: int) -> optuna.samplers.BaseSampler:
+    seed = config.seed + offset
+    if config.sampler == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    return optuna.samplers.TPESampler(seed=seed, multivariate=True)
+
+
+def _pruner(config: TuneConfig) -> optuna.pruners.BasePruner:
+    if config.pruner == "median":
+        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
+    if config.pruner == "hyperband":
+        return optuna.pruners.HyperbandPruner()
+    return optuna.pruners.NopPruner()
+
+
+def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optuna.Study:
+    """Create the study, or load it to resume.
+
+    Args:
+        config: the tuning config (its search space is checked first).
+        project: project directory holding the default storage.
+        worker: worker index; shifts the sampler seed so that workers, and resumed runs,
+            do not repeat each other's draws.
+
+    Raises:
+        ConfigError: a bad search space, or a stored study with another config fingerprint.
+    """
+    config.search_space()
+    storage = _storage(config, project)
+    _check_fingerprint(storage, config)
+    study = optuna.create_study(
+        storage=storage,
+        study_name=config.study,
+        directions=["minimize"] * len(config.objectives),
+        load_if_exists=True,
+        pruner=_pruner(config),
+    )
+    study.set_user_attr(FINGERPRINT_ATTR, config.fingerprint())
+    study.set_user_attr("objectives", config.objectives)
+    study.sampler = _sampler(config, len(study.trials) + worker * WORKER_SEED_STRIDE)
+    return study
+
+
+def finished_trials(study: optuna.Study) -> int:
+    """Trials that completed or were pruned."""
+    return len(study.get_trials(deepcopy=False, states=FINISHED))
+
+
+def _optimize(study: optuna.Study, config: TuneConfig) -> int:
+    """Run trials until the study holds ``config.n_trials`` finished ones (or the timeout);
+    return how many this call finished."""
+    before = finished_trials(study)
+    if before >= config.n_trials:
+        return 0
+    objective = TrialObjective(
+        config.model,
+        config.search_space(),
+        load_tuning_data(config.data, config.split),
+        config.metric,
+        with_cost=len(config.objectives) == 2,
+        seed=config.seed,
+    )
+    study.optimize(
+        objective,
+        timeout=config.timeout_s,
+        callbacks=[MaxTrialsCallback(config.n_trials, states=FINISHED)],
+    )
+    return finished_trials(study) - before
+
+
+def run_worker(config: TuneConfig, project: str | Path, worker: int = 0) -> int:
+    """One worker process (or Ray task) on the shared storage.
+
+    Returns:
+        Trials this worker finished.
+    """
+    return _optimize(open_study(config, project, worker), config)
+
+
+def _ray_workers(config: TuneConfig, project: str | Path) -> None:
+    import ray
+
+    ray.init(address=config.ray_address, ignore_reinit_error=True, log_to_driver=False)
+    task = ray.remote(num_cpus=1)(run_worker)
+    ray.get([task.remote(config, str(project), i) for i in range(1, config.n_jobs + 1)])
+
+
+def run_study(config: TuneConfig, project: str | Path = ".") -> optuna.Study:
+    """Run (or resume) the study in ``config.n_jobs`` workers and return it.
+
+    Raises:
+        ConfigError: before any trial, for a bad search space or a mismatched stored study.
+    """
+    study = open_study(config, project)
+    logger.info(
+        "study %r: %d/%d trials finished", config.study, finished_trials(study), config.n_trials
+    )
+    if config.executor == "ray":
+        _ray_workers(config, project)
+    elif config.n_jobs == 1:
+        _optimize(study, config)
+    else:
+        worker = partial(run_worker, config, str(project))
+        parallel_map(worker, list(range(1, config.n_jobs + 1)), n_jobs=config.n_jobs, chunk_size=1)
+    return study

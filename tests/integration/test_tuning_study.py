@@ -1,0 +1,131 @@
+"""Studies on 60 ESOL molecules with a small random forest: resume, refusal, outputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from athanor.core.config import load_toml, validate_config
+from athanor.core.errors import ConfigError
+from athanor.datasets import load_dataset
+from athanor.models import surrogate_class
+from athanor.tuning import TrainingConfig, TuneConfig, retune, run_study, tune
+from athanor.tuning.config import SurrogateSpec
+from athanor.tuning.data import load_tuning_data
+from athanor.tuning.study import finished_trials, open_study
+
+TARGET = "measured log solubility in mols per litre"
+SPACE = {
+    "ranges": {"min_samples_leaf": {"int": [1, 4]}, "max_features": {"float": [0.1, 0.6]}},
+    "fixed": {"n_estimators": 20, "n_bits": 256},
+}
+
+
+@pytest.fixture(scope="module")
+def esol_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "esol60.csv"
+    load_dataset("esol").head(60)[["smiles", TARGET]].to_csv(path, index=False)
+    return path
+
+
+def tiny_config(esol_csv, **changes) -> TuneConfig:
+    data = {
+        "model": "rf",
+        "n_trials": 2,
+        "data": {"file": str(esol_csv), "smiles": ["smiles"], "targets": [TARGET]},
+        "split": {"strategy": "random"},
+        "space": SPACE,
+        "test_seeds": [0, 1],
+    }
+    return validate_config(TuneConfig, {**data, **changes})
+
+
+def test_study_resumes_in_the_same_storage(esol_csv, tmp_path):
+    first = run_study(tiny_config(esol_csv), tmp_path)
+    assert len(first.trials) == 2
+    resumed = run_study(tiny_config(esol_csv, n_trials=4), tmp_path)
+    assert len(resumed.trials) == 4
+    assert resumed._study_id == first._study_id
+    assert (tmp_path / ".athanor" / "tuning.sqlite3").is_file()
+    params = [tuple(t.params.values()) for t in resumed.trials]
+    assert len(set(params)) == 4  # the resumed run does not repeat the first draws
+
+
+def test_study_of_another_config_is_refused_before_any_trial(esol_csv, tmp_path):
+    run_study(tiny_config(esol_csv, n_trials=1), tmp_path)
+    other = tiny_config(esol_csv, n_trials=1, split={"strategy": "random", "seed": 7})
+    with pytest.raises(ConfigError, match="another configuration"):
+        run_study(other, tmp_path)
+
+
+def test_tuned_config_reloads_and_trains(esol_csv, tmp_path):
+    result = tune(tiny_config(esol_csv), tmp_path)
+    config = load_toml(result.output / "best.toml", TrainingConfig)
+    assert config.surrogate.params == result.best_params
+    assert config.surrogate.params["n_estimators"] == 20
+    data = load_tuning_data(config.data, config.split)
+    model = surrogate_class(config.surrogate.model)(**config.surrogate.params)
+    prediction = model.fit(data.train.smiles, data.train.y).predict(data.test.smiles)
+    assert prediction.mean.shape == data.test.y.shape
+    assert set(result.comparison["model"]) == {"default", "tuned"}
+    assert len(result.comparison) == 4  # 2 models x 2 seeds
+    assert "Optimisation history" in (result.output / "report.html").read_text()
+
+
+def test_multi_objective_returns_a_pareto_front(esol_csv, tmp_path):
+    config = tiny_config(esol_csv, n_trials=3, objectives=["rmse", "fit_seconds"])
+    result = tune(config, tmp_path, compare=False)
+    assert len(result.study.directions) == 2
+    assert 1 <= len(result.pareto) <= 3
+    errors, seconds = np.array(result.pareto).T
+    order = np.argsort(seconds)  # along the front, more time buys less error
+    assert np.all(np.diff(errors[order]) <= 0)
+
+
+def test_retune_keeps_unsearched_parameters(esol_csv):
+    frame = load_dataset("esol").head(60)
+    settings = SurrogateSpec(model="rf", params={"n_estimators": 20, "n_bits": 256})
+    space = TuneConfig.model_validate(
+        {"model": "rf", "data": {"dataset": "esol"}, "space": SPACE}
+    ).search_space()
+    params = retune(settings, frame["smiles"], frame[TARGET], 30, space=space, max_trials=2)
+    assert params["n_estimators"] == 20 and params["n_bits"] == 256
+    assert 1 <= params["min_samples_leaf"] <= 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("executor", ["local", "ray"])
+def test_parallel_workers_share_one_study(esol_csv, tmp_path, executor):
+    config = tiny_config(esol_csv, n_trials=4, n_jobs=2, executor=executor)
+    study = run_study(config, tmp_path)
+    finished = [t for t in study.trials if t.state.is_finished()]
+    assert 4 <= len(finished) <= 5  # a worker may finish one trial past the target
+
+
+KILLED_WORKER = """
+import sys
+from athanor.tuning import TuneConfig, run_study
+run_study(TuneConfig.model_validate_json(sys.argv[1]), sys.argv[2])
+"""
+
+
+@pytest.mark.slow
+def test_study_resumes_after_a_kill(esol_csv, tmp_path):
+    config = tiny_config(esol_csv, n_trials=30)
+    args = [sys.executable, "-c", KILLED_WORKER, config.model_dump_json(), str(tmp_path)]
+    process = subprocess.Popen(args)
+    storage = tmp_path / ".athanor" / "tuning.sqlite3"
+    while process.poll() is None and not (
+        storage.exists() and finished_trials(open_study(config, tmp_path)) >= 2
+    ):
+        time.sleep(1)
+    process.kill()
+    process.wait()
+    done = finished_trials(open_study(config, tmp_path))
+    assert 2 <= done < 30
+    resumed = run_study(config.model_copy(update={"n_trials": done + 2}), tmp_path)
+    assert finished_trials(resumed) == done + 2

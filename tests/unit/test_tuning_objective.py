@@ -1,0 +1,38 @@
+"""Trials report per-epoch validation losses to the pruner when the model offers them."""
+
+from __future__ import annotations
+
+import numpy as np
+import optuna
+import pytest
+
+from athanor.tuning.data import Part, TuningData
+from athanor.tuning.objective import fit_model, pruning_callback
+
+
+class CurveModel:
+    """Stands in for a network whose ``fit`` reports a validation loss per epoch."""
+
+    def __init__(self, losses):
+        self.losses = losses
+
+    def fit(self, smiles, y, *, conditions=None, val=None, on_epoch=None):
+        for epoch, loss in enumerate(self.losses):
+            on_epoch(epoch, loss)
+        return self
+
+
+def tiny_data() -> TuningData:
+    part = Part(np.array([["C"], ["CC"]], dtype=object), np.zeros((2, 1)), None)
+    return TuningData(train=part, val=part, test=part)
+
+
+def test_a_worse_curve_than_the_median_is_pruned():
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=1, n_warmup_steps=0)
+    study = optuna.create_study(pruner=pruner)
+    good = study.ask()
+    fit_model(CurveModel([1.0, 0.5, 0.4]), tiny_data(), pruning_callback(good))
+    study.tell(good, 0.4)
+    bad = study.ask()
+    with pytest.raises(optuna.TrialPruned, match="epoch 0"):
+        fit_model(CurveModel([3.0, 2.0, 1.0]), tiny_data(), pruning_callback(bad))
