@@ -14,7 +14,9 @@ COMMAND = (
 )
 NOTES = (
     "graph_ga: `athanor.generators.graph_ga.GraphGA`, 300 random ZINC250k starters, batches of "
-    "100, quantile parent sampling over all scored molecules, novel proposals only. mol_ga: "
+    "100, quantile parent sampling over all scored molecules, novel proposals only, children "
+    "of at most 50 heavy atoms (added after the first 8 tasks, whose runs had no bound, once "
+    "GSK3B/JNK3 grew molecules past 200 atoms and stalled the graph operators). mol_ga: "
     "the PyPI package (0.2.1) with the PMO settings of its authors (1,000 random ZINC starters, "
     "100 offspring per generation, population 10,000). Both score through the same "
     "`athanor.objectives` task definitions and budget (unique canonical SMILES; invalid "
@@ -26,17 +28,24 @@ NOTES = (
 def _load(results: Path) -> dict[str, dict[str, dict[int, dict]]]:
     table: dict = defaultdict(lambda: defaultdict(dict))
     for path in sorted(results.glob("*__*__*.json")):
-        record = json.loads(path.read_text())
+        record = json.loads(path.read_text()) | {"written": path.stat().st_mtime}
         table[record["method"]][record["task"]][record["seed"]] = record
     return table
 
 
-def _cell(runs: dict[int, dict]) -> str:
+def _cell(runs: dict[int, dict], params: dict) -> str:
     if not runs:
         return "–"
     values = np.array([r["auc_top10"] for r in runs.values()])
     spread = f" ± {values.std(ddof=1):.3f}" if len(values) > 1 else ""
-    return f"{values.mean():.3f}{spread} ({len(values)})"
+    other = any(r["params"] != params for r in runs.values())
+    return f"{values.mean():.3f}{spread} ({len(values)}){' †' if other else ''}"
+
+
+def _current_params(table, method: str) -> dict:
+    """The parameters of the method's most recent run (the setting the table reports)."""
+    runs = [r for task in table[method].values() for r in task.values()]
+    return max(runs, key=lambda r: r["written"])["params"]
 
 
 def write_summary(results: Path) -> Path:
@@ -56,11 +65,16 @@ def write_summary(results: Path) -> Path:
         "| task | " + " | ".join(methods) + " |",
         "|---|" + "---|" * len(methods),
     ]
+    params = {m: _current_params(table, m) for m in methods}
     for task in tasks:
         lines.append(
-            f"| {task} | " + " | ".join(_cell(table[m].get(task, {})) for m in methods) + " |"
+            f"| {task} | "
+            + " | ".join(_cell(table[m].get(task, {}), params[m]) for m in methods)
+            + " |"
         )
     lines += _totals(table, methods, tasks)
+    lines += ["", f"Parameters: {json.dumps(params)}; † marks runs made with other parameters "
+              "(see the `params` field of their JSON files)."]  # fmt: skip
     path = results / "summary.md"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rdkit import Chem
 
 from athanor.core.errors import ConfigError
 from athanor.datasets import load_dataset
@@ -49,6 +50,15 @@ def test_tell_accepts_invalid_and_nan_scores(library):
     ga.tell([*first, "not a smiles"], np.array([0.1, 0.5, np.nan, 0.2, 0.0]))
     children = ga.ask(10)
     assert children and not set(children) & set(first)
+
+
+def test_children_respect_the_size_bound(library):
+    small = [s for s in library if Chem.MolFromSmiles(s).GetNumHeavyAtoms() <= 20][:40]
+    ga = make_generator("graph_ga", n_initial=40, max_heavy_atoms=20, initial_smiles=small)
+    first = ga.ask(40)
+    ga.tell(first, np.linspace(0, 1, len(first)))
+    children = ga.ask(30)
+    assert children and max(Chem.MolFromSmiles(c).GetNumHeavyAtoms() for c in children) <= 20
 
 
 def test_quantile_parents_favour_the_best():

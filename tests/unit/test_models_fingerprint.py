@@ -98,3 +98,17 @@ def test_truncated_model_files_raise_model_file_error(name, file, tmp_path):
     with pytest.raises(ModelFileError) as error:
         Surrogate.load(tmp_path)
     assert "\n" not in str(error.value)
+
+
+def test_atom_pair_features_and_depth_limited_forest():
+    import numpy as np
+
+    from athanor.models.registry import surrogate_class
+
+    smiles = ["C" * n for n in range(1, 13)] + ["c1ccccc1" + "C" * n for n in range(1, 7)]
+    y = np.array([len(s) for s in smiles], dtype=float)
+    model = surrogate_class("rf")(n_estimators=30, max_depth=2, features="atompair", seed=0)
+    model.fit(smiles, y)
+    assert model.get_params()["max_depth"] == 2
+    prediction = model.predict(["CCCCCCCCCCC", "CC"])
+    assert prediction.mean[0, 0] > prediction.mean[1, 0]  # size is what atom pairs encode

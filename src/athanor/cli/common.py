@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
+from pathlib import Path
+
 import click
 import pandas as pd
+
+from athanor.core.errors import ConfigError
 
 project_option = click.option(
     "--project",
@@ -24,3 +30,20 @@ def echo_table(frame: pd.DataFrame, max_rows: int = 20) -> None:
     click.echo(frame.head(max_rows).to_string(index=False))
     if len(frame) > max_rows:
         click.echo(f"... {len(frame) - max_rows} more rows")
+
+
+def parameters_from(settings: tuple[str, ...], config: str | None) -> dict:
+    """Oracle parameters from a TOML file, overridden by KEY=VALUE settings (JSON values)."""
+    try:
+        parameters = tomllib.loads(Path(config).read_text()) if config else {}
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{config}: not valid TOML ({error})") from None
+    for setting in settings:
+        key, separator, text = setting.partition("=")
+        if not separator:
+            raise ConfigError(f"--param expects KEY=VALUE, got {setting!r}")
+        try:
+            parameters[key] = json.loads(text)
+        except json.JSONDecodeError:
+            parameters[key] = text  # a bare string such as solvent=water
+    return parameters

@@ -56,11 +56,11 @@ def read_smiles_file(path: str | Path) -> list[str]:
 )
 def sample(model: str, count: int, output: str, seed: int, settings: tuple[str, ...]) -> None:
     """Write COUNT proposals of MODEL to OUTPUT, one SMILES a line (invalid ones included)."""
-    from athanor.cli.oracle import _parameters
+    from athanor.cli.common import parameters_from
     from athanor.generators.metrics import validity
     from athanor.generators.registry import make_generator
 
-    generator = make_generator(model, seed=seed, **_parameters(settings, None))
+    generator = make_generator(model, seed=seed, **parameters_from(settings, None))
     smiles = generator.ask(count)
     Path(output).write_text("".join(f"{text}\n" for text in smiles))
     click.echo(f"wrote {len(smiles)} molecules to {output} ({validity(smiles):.1%} valid)")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import tomllib
-from pathlib import Path
-
 import click
 
-from athanor.cli.common import echo_table, project_option
-from athanor.core.errors import ConfigError, InputDataError
+from athanor.cli.common import echo_table, parameters_from, project_option
+from athanor.core.errors import InputDataError
 
 
 @click.group()
@@ -34,23 +30,6 @@ def list_() -> None:
         for field, info in cls.Parameters.model_fields.items():
             default = "required" if info.is_required() else f"default {info.default!r}"
             click.echo(f"    {field} ({default})")
-
-
-def _parameters(settings: tuple[str, ...], config: str | None) -> dict:
-    """Oracle parameters from a TOML file, overridden by KEY=VALUE settings (JSON values)."""
-    try:
-        parameters = tomllib.loads(Path(config).read_text()) if config else {}
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{config}: not valid TOML ({error})") from None
-    for setting in settings:
-        key, separator, text = setting.partition("=")
-        if not separator:
-            raise ConfigError(f"--param expects KEY=VALUE, got {setting!r}")
-        try:
-            parameters[key] = json.loads(text)
-        except json.JSONDecodeError:
-            parameters[key] = text  # a bare string such as solvent=water
-    return parameters
 
 
 def _input_smiles(store, path: str | None, dataset: str | None, column: str | None) -> list[str]:
@@ -131,7 +110,7 @@ def run(
     from athanor.oracles import make_oracle
     from athanor.store import Store
 
-    model = make_oracle(name, **_parameters(settings, config))
+    model = make_oracle(name, **parameters_from(settings, config))
     with Store.open(project) as store:
         smiles = _input_smiles(store, input_path, dataset, smiles_column)[:limit]
         pool = make_executor(executor, workers, address=address, timeout_s=timeout)

@@ -85,7 +85,10 @@ class RandomForestSurrogate(FeatureSurrogate):
         n_estimators: trees per task.
         max_features: fraction of features tried at each split.
         min_samples_leaf: smallest leaf.
-        features: ``"morgan"``, ``"morgan_counts"`` or ``"descriptors"``.
+        max_depth: deepest split (None: grow until the leaves are pure or minimal; MolPAL's
+            baseline uses 8).
+        features: ``"morgan"``, ``"morgan_counts"``, ``"atompair"``, ``"atompair_counts"`` or
+            ``"descriptors"``.
         radius, n_bits: Morgan fingerprint settings.
         seed: random state of the forest.
     """
@@ -96,6 +99,7 @@ class RandomForestSurrogate(FeatureSurrogate):
         n_estimators: int = 300,
         max_features: float = 0.3,
         min_samples_leaf: int = 1,
+        max_depth: int | None = None,
         features: str = "morgan_counts",
         radius: int = 2,
         n_bits: int = 2048,
@@ -104,6 +108,7 @@ class RandomForestSurrogate(FeatureSurrogate):
         self.n_estimators = n_estimators
         self.max_features = max_features
         self.min_samples_leaf = min_samples_leaf
+        self.max_depth = max_depth
         self.features = features
         self.radius = radius
         self.n_bits = n_bits
@@ -119,6 +124,7 @@ class RandomForestSurrogate(FeatureSurrogate):
                 n_estimators=self.n_estimators,
                 max_features=self.max_features,
                 min_samples_leaf=self.min_samples_leaf,
+                max_depth=self.max_depth,
                 random_state=self.seed + task,
             ).fit(features[rows], targets[rows, task])
             self.forests_.append(TreeArrays.from_sklearn(forest.estimators_))

@@ -30,25 +30,38 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _create_schema(connection) -> None:
+    metadata.create_all(connection)
+    connection.execute(
+        insert(meta),
+        [
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "created_at", "value": utc_now()},
+            {"key": "created_by", "value": f"athanor {__version__}"},
+        ],
+    )
+
+
 def open_engine(database: Path) -> Engine:
     """An engine on `database`, creating the schema or migrating it to the current version.
+
+    Creation and migration run in an immediate (write-locked) transaction, so two processes
+    opening a new project at once cannot both create the schema.
 
     Raises:
         SchemaVersionError: the database was written by a newer Athanor.
     """
     engine = create_engine(f"sqlite:///{database}")
     event.listen(engine, "connect", _configure_sqlite)
-    with engine.begin() as connection:
-        if not inspect(connection).has_table("meta"):
-            metadata.create_all(connection)
-            connection.execute(
-                insert(meta),
-                [
-                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                    {"key": "created_at", "value": utc_now()},
-                    {"key": "created_by", "value": f"athanor {__version__}"},
-                ],
-            )
-        else:
-            upgrade(connection)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for any other writer
+        try:
+            if not inspect(connection).has_table("meta"):
+                _create_schema(connection)
+            else:
+                upgrade(connection)
+        except BaseException:
+            connection.exec_driver_sql("ROLLBACK")
+            raise
+        connection.exec_driver_sql("COMMIT")
     return engine

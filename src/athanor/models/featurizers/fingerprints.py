@@ -1,5 +1,5 @@
-"""Fixed-length molecule vectors for the fingerprint models: Morgan bits or counts, and RDKit
-2-D descriptors standardised on the training set."""
+"""Fixed-length molecule vectors for the fingerprint models: Morgan or atom-pair bits or counts,
+and RDKit 2-D descriptors standardised on the training set."""
 
 from __future__ import annotations
 
@@ -9,25 +9,29 @@ from typing import Any, Literal, Self
 import numpy as np
 
 from athanor.chem.descriptors import descriptor_matrix
-from athanor.chem.fingerprints import morgan_fingerprints
+from athanor.chem.fingerprints import atom_pair_fingerprints, morgan_fingerprints
 from athanor.core.errors import ConfigError
 from athanor.models.scaling import Standardizer
 
-FeatureKind = Literal["morgan", "morgan_counts", "descriptors"]
+FeatureKind = Literal["morgan", "morgan_counts", "atompair", "atompair_counts", "descriptors"]
 DESCRIPTOR_CLIP = 10.0  # standardised descriptors beyond ±10 sd are clipped (heavy tails)
 
 
 class MorganFeaturizer:
-    """Morgan (ECFP-like) fingerprints, shape (n, n_bits), float32.
+    """Morgan (ECFP-like) or atom-pair fingerprints, shape (n, n_bits), float32.
 
     Args:
-        radius: Morgan radius (2 ≈ ECFP4).
+        radius: Morgan radius (2 ≈ ECFP4); unused by atom pairs.
         n_bits: fingerprint length.
         counts: occurrence counts instead of bits.
+        atom_pairs: atom-pair fingerprints (MolPAL's default) instead of Morgan.
     """
 
-    def __init__(self, radius: int = 2, n_bits: int = 2048, counts: bool = False):
+    def __init__(
+        self, radius: int = 2, n_bits: int = 2048, counts: bool = False, atom_pairs: bool = False
+    ):
         self.radius, self.n_bits, self.counts = radius, n_bits, counts
+        self.atom_pairs = atom_pairs
 
     def fit(self, smiles: Sequence[str]) -> Self:
         """Nothing to learn; for a uniform interface."""
@@ -35,7 +39,10 @@ class MorganFeaturizer:
 
     def transform(self, smiles: Sequence[str]) -> np.ndarray:
         """Shape (n, n_bits), float32."""
-        matrix = morgan_fingerprints(smiles, self.radius, self.n_bits, self.counts)
+        if self.atom_pairs:
+            matrix = atom_pair_fingerprints(smiles, self.n_bits, self.counts)
+        else:
+            matrix = morgan_fingerprints(smiles, self.radius, self.n_bits, self.counts)
         return matrix.astype(np.float32)
 
     def to_json(self) -> dict[str, Any]:
@@ -73,9 +80,13 @@ def make_featurizer(
     kind: FeatureKind, radius: int, n_bits: int, state: dict[str, Any] | None = None
 ) -> MorganFeaturizer | DescriptorFeaturizer:
     """The featuriser named ``kind``; ``state`` restores a fitted one (from ``to_json``)."""
-    if kind in ("morgan", "morgan_counts"):
-        return MorganFeaturizer(radius, n_bits, counts=kind == "morgan_counts")
+    if kind in ("morgan", "morgan_counts", "atompair", "atompair_counts"):
+        counts, atom_pairs = kind.endswith("_counts"), kind.startswith("atompair")
+        return MorganFeaturizer(radius, n_bits, counts=counts, atom_pairs=atom_pairs)
     if kind == "descriptors":
         scaler = Standardizer.from_json(state["scaler"]) if state else None
         return DescriptorFeaturizer(scaler)
-    raise ConfigError(f"unknown features {kind!r}; choose morgan, morgan_counts or descriptors")
+    raise ConfigError(
+        f"unknown features {kind!r}; choose morgan, morgan_counts, atompair, atompair_counts "
+        "or descriptors"
+    )
