@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, insert, inspect
 
 from athanor._version import __version__
-from athanor.store.migrations import upgrade
+from athanor.store import migrations
+from athanor.store.migrations import stored_version, upgrade
 from athanor.store.schema import SCHEMA_VERSION, meta, metadata
 
 BUSY_TIMEOUT_MS = 60_000
@@ -42,6 +43,14 @@ def _create_schema(connection) -> None:
     )
 
 
+def _is_current(engine: Engine) -> bool:
+    """Whether the schema exists at this version (read without taking the write lock)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("meta"):
+            return False
+        return stored_version(connection) == migrations.SCHEMA_VERSION
+
+
 def open_engine(database: Path) -> Engine:
     """An engine on `database`, creating the schema or migrating it to the current version.
 
@@ -53,6 +62,8 @@ def open_engine(database: Path) -> Engine:
     """
     engine = create_engine(f"sqlite:///{database}")
     event.listen(engine, "connect", _configure_sqlite)
+    if _is_current(engine):
+        return engine  # the common case: no lock, so readers never wait for a writer
     with engine.connect() as connection:
         connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for any other writer
         try:
