@@ -12,10 +12,10 @@ import pytest
 from athanor.core.config import load_toml, validate_config
 from athanor.core.errors import ConfigError
 from athanor.datasets import load_dataset
+from athanor.datasets.labelled import load_split_data
 from athanor.models import surrogate_class
 from athanor.tuning import TrainingConfig, TuneConfig, retune, run_study, tune
 from athanor.tuning.config import SurrogateSpec
-from athanor.tuning.data import load_tuning_data
 from athanor.tuning.study import finished_trials, open_study
 
 TARGET = "measured log solubility in mols per litre"
@@ -67,7 +67,7 @@ def test_tuned_config_reloads_and_trains(esol_csv, tmp_path):
     config = load_toml(result.output / "best.toml", TrainingConfig)
     assert config.surrogate.params == result.best_params
     assert config.surrogate.params["n_estimators"] == 20
-    data = load_tuning_data(config.data, config.split)
+    data = load_split_data(config.data, config.split)
     model = surrogate_class(config.surrogate.model)(**config.surrogate.params)
     prediction = model.fit(data.train.smiles, data.train.y).predict(data.test.smiles)
     assert prediction.mean.shape == data.test.y.shape

@@ -6,7 +6,7 @@ import numpy as np
 import optuna
 import pytest
 
-from athanor.tuning.data import Part, TuningData
+from athanor.datasets.labelled import Part, SplitData
 from athanor.tuning.objective import fit_model, pruning_callback
 
 
@@ -22,9 +22,9 @@ class CurveModel:
         return self
 
 
-def tiny_data() -> TuningData:
+def tiny_data() -> SplitData:
     part = Part(np.array([["C"], ["CC"]], dtype=object), np.zeros((2, 1)), None)
-    return TuningData(train=part, val=part, test=part)
+    return SplitData(train=part, val=part, test=part)
 
 
 def test_a_worse_curve_than_the_median_is_pruned():

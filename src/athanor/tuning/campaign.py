@@ -8,8 +8,8 @@ from typing import Any, Protocol
 import numpy as np
 import optuna
 
+from athanor.datasets.labelled import Part, SplitData
 from athanor.splits import make_split
-from athanor.tuning.data import Part, TuningData
 from athanor.tuning.objective import TrialObjective, build_model
 from athanor.tuning.space import SearchSpace, resolve_space
 
@@ -23,11 +23,11 @@ class SurrogateSettings(Protocol):
     params: dict[str, Any]
 
 
-def _holdout(smiles: np.ndarray, y: np.ndarray, seed: int) -> TuningData:
+def _holdout(smiles: np.ndarray, y: np.ndarray, seed: int) -> SplitData:
     """80 % train, 20 % validation by scaffold (no test part: campaigns test on the oracle)."""
     indices = make_split("scaffold", [str(s) for s in smiles[:, 0]], (0.8, 0.2, 0.0), seed)
     train, val = (Part(smiles[rows], y[rows], None) for rows in (indices.train, indices.val))
-    return TuningData(train=train, val=val, test=Part(smiles[:0], y[:0], None))
+    return SplitData(train=train, val=val, test=Part(smiles[:0], y[:0], None))
 
 
 def retune(

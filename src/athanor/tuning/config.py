@@ -27,45 +27,11 @@ from typing import Any, Literal
 from pydantic import Field, PositiveInt, model_validator
 
 from athanor.core.config import StrictModel, load_toml
+from athanor.datasets.labelled import DataConfig, SplitConfig
 from athanor.tuning.space import SearchSpace, resolve_space
 
 Objective = Literal["rmse", "mae", "fit_seconds"]
 DEFAULT_STORAGE = Path(".athanor") / "tuning.sqlite3"
-
-
-class DataConfig(StrictModel):
-    """Where the molecules and labels come from.
-
-    Attributes:
-        dataset: a shipped data set (`athanor.datasets`), or
-        file: a CSV or Parquet file (relative paths are taken from the config's folder).
-        smiles: molecule column(s); several make multi-component rows (dye, solvent).
-            Default for a shipped data set: its SMILES column then its condition columns.
-        targets: label column(s); default for a shipped data set: its targets.
-        conditions: numeric non-molecular input columns (temperature, ...).
-    """
-
-    dataset: str | None = None
-    file: Path | None = None
-    smiles: list[str] = []
-    targets: list[str] = []
-    conditions: list[str] = []
-
-    @model_validator(mode="after")
-    def _one_source(self) -> DataConfig:
-        if (self.dataset is None) == (self.file is None):
-            raise ValueError("give exactly one of 'dataset' and 'file'")
-        if self.file is not None and not (self.smiles and self.targets):
-            raise ValueError("a data file needs 'smiles' and 'targets' columns")
-        return self
-
-
-class SplitConfig(StrictModel):
-    """The fixed train/validation/test split; the test part is never seen while tuning."""
-
-    strategy: str = "scaffold"
-    sizes: tuple[float, float, float] = (0.8, 0.1, 0.1)
-    seed: int = 0
 
 
 class TuneConfig(StrictModel):

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import optuna
 
+from athanor.datasets.labelled import Part, SplitData
 from athanor.evaluation import mae, rmse
 from athanor.models import Surrogate, surrogate_class
-from athanor.tuning.data import Part, TuningData
 from athanor.tuning.space import SearchSpace, model_parameters
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def build_model(model: str, params: dict[str, Any], seed: int) -> Surrogate:
     return surrogate_class(model)(**params)
 
 
-def fit_model(model: Surrogate, data: TuningData, on_epoch: EpochCallback | None = None) -> float:
+def fit_model(model: Surrogate, data: SplitData, on_epoch: EpochCallback | None = None) -> float:
     """Fit on the train part, with the validation part for early stopping or model selection;
     ``on_epoch(epoch, val_loss)`` is passed to models whose ``fit`` accepts it.
 
@@ -88,7 +88,7 @@ class TrialObjective:
         self,
         model: str,
         space: SearchSpace,
-        data: TuningData,
+        data: SplitData,
         metric: str,
         with_cost: bool,
         seed: int,

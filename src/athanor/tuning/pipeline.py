@@ -13,8 +13,8 @@ import optuna
 import pandas as pd
 
 from athanor.core.provenance import environment
+from athanor.datasets.labelled import load_split_data
 from athanor.tuning.config import TuneConfig
-from athanor.tuning.data import load_tuning_data
 from athanor.tuning.report import write_report
 from athanor.tuning.results import (
     best_trial,
@@ -72,7 +72,7 @@ def tune(config: TuneConfig, project: str | Path = ".", compare: bool = True) ->
     write_training_config(config, study, output / "best.toml")
     comparison = None
     if compare:
-        data = load_tuning_data(config.data, config.split)
+        data = load_split_data(config.data, config.split)
         comparison = compare_on_test(config, tuned_params(config, trial), data)
         comparison.to_csv(output / "comparison.csv", index=False)
     write_report(config, study, comparison, output / "report.html")

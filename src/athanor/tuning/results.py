@@ -11,8 +11,8 @@ import optuna
 import pandas as pd
 
 from athanor.core.errors import InputDataError
+from athanor.datasets.labelled import SplitData
 from athanor.tuning.config import SurrogateSpec, TrainingConfig, TuneConfig
-from athanor.tuning.data import TuningData
 from athanor.tuning.objective import build_model, error_on, fit_model
 from athanor.tuning.toml_writer import dumps_toml
 
@@ -67,7 +67,7 @@ def write_training_config(config: TuneConfig, study: optuna.Study, path: str | P
     return path
 
 
-def _test_row(model: str, label: str, params: dict, data: TuningData, seed: int) -> dict:
+def _test_row(model: str, label: str, params: dict, data: SplitData, seed: int) -> dict:
     unseeded = {name: value for name, value in params.items() if name != "seed"}
     surrogate = build_model(model, unseeded, seed)
     seconds = fit_model(surrogate, data)
@@ -80,7 +80,7 @@ def _test_row(model: str, label: str, params: dict, data: TuningData, seed: int)
     }
 
 
-def compare_on_test(config: TuneConfig, params: dict[str, Any], data: TuningData) -> pd.DataFrame:
+def compare_on_test(config: TuneConfig, params: dict[str, Any], data: SplitData) -> pd.DataFrame:
     """Default and tuned models, each fitted on train (validation for early stopping) with
     every seed of ``config.test_seeds`` and scored on the test part, never seen in tuning.
 

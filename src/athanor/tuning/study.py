@@ -20,8 +20,8 @@ from optuna.trial import TrialState
 
 from athanor.core.errors import ConfigError
 from athanor.core.parallel import parallel_map
+from athanor.datasets.labelled import load_split_data
 from athanor.tuning.config import TuneConfig
-from athanor.tuning.data import load_tuning_data
 from athanor.tuning.objective import TrialObjective
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def _optimize(study: optuna.Study, config: TuneConfig) -> int:
     objective = TrialObjective(
         config.model,
         config.search_space(),
-        load_tuning_data(config.data, config.split),
+        load_split_data(config.data, config.split),
         config.metric,
         with_cost=len(config.objectives) == 2,
         seed=config.seed,

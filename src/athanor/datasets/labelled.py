@@ -1,0 +1,164 @@
+"""Labelled molecules for training, tuning and evaluation, split once into train, validation
+and test parts.
+
+The data come from a shipped data set or a CSV/Parquet file; the split is made by a strategy
+(`athanor.splits.make_split`) on the first molecule column, or taken from a data set's fixed,
+published split files (``fixed = "scaffold"`` for the absorption set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import model_validator
+
+from athanor.core.config import StrictModel
+from athanor.core.errors import InputDataError
+from athanor.datasets.loaders import load_dataset, load_splits
+from athanor.datasets.registry import SPLIT_PARTS, dataset_info
+
+
+class DataConfig(StrictModel):
+    """Where the molecules and labels come from.
+
+    Attributes:
+        dataset: a shipped data set (`athanor.datasets`), or
+        file: a CSV or Parquet file (relative paths are taken from the config's folder).
+        smiles: molecule column(s); several make multi-component rows (dye, solvent).
+            Default for a shipped data set: its SMILES column then its condition columns.
+        targets: label column(s); default for a shipped data set: its targets.
+        conditions: numeric non-molecular input columns (temperature, ...).
+    """
+
+    dataset: str | None = None
+    file: Path | None = None
+    smiles: list[str] = []
+    targets: list[str] = []
+    conditions: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataConfig:
+        if (self.dataset is None) == (self.file is None):
+            raise ValueError("give exactly one of 'dataset' and 'file'")
+        if self.file is not None and not (self.smiles and self.targets):
+            raise ValueError("a data file needs 'smiles' and 'targets' columns")
+        return self
+
+    def columns(self) -> tuple[list[str], list[str]]:
+        """(molecule columns, target columns), with a shipped data set's defaults filled in."""
+        if self.dataset is None:
+            return self.smiles, self.targets
+        info = dataset_info(self.dataset)
+        smiles = self.smiles or [info.smiles_column, *info.condition_columns]
+        return smiles, self.targets or list(info.target_columns)
+
+
+class SplitConfig(StrictModel):
+    """The train/validation/test split; the test part is never seen while fitting or tuning.
+
+    Attributes:
+        strategy: ``random``, ``scaffold``, ``group`` (by the first molecule column: a dye is
+            never in two parts, whatever the solvent) or ``cluster``.
+        sizes: (train, val, test) fractions.
+        seed: seed of the split.
+        fixed: name of a shipped data set's published split (e.g. ``"group_by_smiles"`` for
+            ``absorption``); replaces strategy, sizes and seed.
+    """
+
+    strategy: str = "scaffold"
+    sizes: tuple[float, float, float] = (0.8, 0.1, 0.1)
+    seed: int = 0
+    fixed: str | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows of one split part.
+
+    Attributes:
+        smiles: (n, n_components) SMILES.
+        y: (n, n_tasks) float64 labels, NaN where missing.
+        conditions: (n, n_conditions) float64, or None.
+    """
+
+    smiles: np.ndarray
+    y: np.ndarray
+    conditions: np.ndarray | None
+
+    def as_validation(self) -> tuple:
+        """The ``val`` argument of `Surrogate.fit`."""
+        if self.conditions is None:
+            return (self.smiles, self.y)
+        return (self.smiles, self.y, self.conditions)
+
+
+@dataclass(frozen=True)
+class SplitData:
+    """Train (fit), validation (model selection, calibration) and test (final scores)."""
+
+    train: Part
+    val: Part
+    test: Part
+
+
+def _check_columns(frame: pd.DataFrame, config: DataConfig) -> pd.DataFrame:
+    smiles, targets = config.columns()
+    missing = [c for c in [*smiles, *targets, *config.conditions] if c not in frame.columns]
+    if missing:
+        raise InputDataError(
+            f"column(s) {missing} not in the data; columns: {', '.join(map(str, frame.columns))}"
+        )
+    return frame.dropna(subset=smiles).reset_index(drop=True)
+
+
+def read_frame(config: DataConfig) -> pd.DataFrame:
+    """The data set or file as one DataFrame, with the configured columns checked."""
+    from athanor.store.readers import read_chunks
+
+    if config.dataset is not None:
+        frame = load_dataset(config.dataset)
+    else:
+        frame = pd.concat([chunk.frame for chunk in read_chunks(config.file)], ignore_index=True)
+    return _check_columns(frame, config)
+
+
+def _part(frame: pd.DataFrame, config: DataConfig) -> Part:
+    smiles, targets = config.columns()
+    conditions = frame[config.conditions].to_numpy(np.float64) if config.conditions else None
+    return Part(
+        smiles=frame[smiles].to_numpy(dtype=object),
+        y=frame[targets].to_numpy(np.float64),
+        conditions=conditions,
+    )
+
+
+def _fixed_split(data: DataConfig, name: str) -> SplitData:
+    if data.dataset is None:
+        raise InputDataError("a fixed split needs a shipped 'dataset', not a file")
+    frames = load_splits(data.dataset, name)
+    parts = {part: _part(_check_columns(frames[part], data), data) for part in SPLIT_PARTS}
+    return SplitData(**parts)
+
+
+def load_split_data(data: DataConfig, split: SplitConfig) -> SplitData:
+    """Read the data and split it: a data set's fixed split, or the configured strategy, sizes
+    and seed applied to the first molecule column.
+
+    Raises:
+        InputDataError: a missing column, an unknown strategy or fixed split.
+    """
+    from athanor.splits import make_split
+
+    if split.fixed is not None:
+        return _fixed_split(data, split.fixed)
+    frame = read_frame(data)
+    first = frame[data.columns()[0][0]].astype(str).tolist()
+    indices = make_split(split.strategy, first, split.sizes, split.seed)
+    return SplitData(
+        train=_part(frame.iloc[indices.train], data),
+        val=_part(frame.iloc[indices.val], data),
+        test=_part(frame.iloc[indices.test], data),
+    )
