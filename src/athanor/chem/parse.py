@@ -82,3 +82,12 @@ def parse_molecule(text: str, fmt: MoleculeFormat = "auto") -> Chem.Mol:
     if mol is None:
         raise _diagnose(text, fmt)
     return mol
+
+
+def smiles_problem(text: object) -> str | None:
+    """Why `text` is not a usable SMILES (empty, unparsable, valence, ...), or None if it is."""
+    try:
+        parse_molecule(text, "smiles")
+    except MoleculeError as error:
+        return str(error)
+    return None

@@ -47,3 +47,42 @@ def parameters_from(settings: tuple[str, ...], config: str | None) -> dict:
         except json.JSONDecodeError:
             parameters[key] = text  # a bare string such as solvent=water
     return parameters
+
+
+def data_options(command):
+    """The options naming labelled data: ``--dataset`` or ``--data`` with its columns."""
+    options = [
+        click.option("--dataset", help="A shipped data set (see `athanor data info`)."),
+        click.option(
+            "--data", "data_file", type=click.Path(dir_okay=False), help="CSV/Parquet file."
+        ),
+        click.option("--smiles", multiple=True, help="Molecule column (repeat for dye + solvent)."),
+        click.option("--target", multiple=True, help="Target column (repeat for multi-task)."),
+        click.option("--condition", multiple=True, help="Numeric non-molecular input column."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def data_table(
+    dataset: str | None,
+    data_file: str | None,
+    smiles: tuple[str, ...],
+    target: tuple[str, ...],
+    condition: tuple[str, ...],
+) -> dict:
+    """The ``[data]`` table of a training config from the `data_options`."""
+    table: dict = {"smiles": list(smiles), "targets": list(target), "conditions": list(condition)}
+    if dataset is not None:
+        table["dataset"] = dataset
+    if data_file is not None:
+        table["file"] = str(Path(data_file).resolve())
+    return table
+
+
+def split_table(strategy: str) -> dict:
+    """A ``[split]`` table from ``--split``: a strategy, or ``fixed:NAME`` for a data set's
+    published split."""
+    kind, _, name = strategy.partition(":")
+    return {"fixed": name} if kind == "fixed" else {"strategy": strategy}

@@ -8,6 +8,7 @@ published split files (``fixed = "scaffold"`` for the absorption set).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +16,13 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
+from athanor.chem.parse import smiles_problem
 from athanor.core.config import StrictModel
 from athanor.core.errors import InputDataError
 from athanor.datasets.loaders import load_dataset, load_splits
 from athanor.datasets.registry import SPLIT_PARTS, dataset_info
+
+logger = logging.getLogger(__name__)
 
 
 class DataConfig(StrictModel):
@@ -46,6 +50,12 @@ class DataConfig(StrictModel):
         if self.file is not None and not (self.smiles and self.targets):
             raise ValueError("a data file needs 'smiles' and 'targets' columns")
         return self
+
+    def relative_to(self, folder: Path) -> DataConfig:
+        """The same config with a relative data file taken from ``folder`` (a config's)."""
+        if self.file is None or self.file.is_absolute():
+            return self
+        return self.model_copy(update={"file": (folder / self.file).resolve()})
 
     def columns(self) -> tuple[list[str], list[str]]:
         """(molecule columns, target columns), with a shipped data set's defaults filled in."""
@@ -104,14 +114,46 @@ class SplitData:
     test: Part
 
 
-def _check_columns(frame: pd.DataFrame, config: DataConfig) -> pd.DataFrame:
+def _usable_rows(frame: pd.DataFrame, config: DataConfig, lines: np.ndarray) -> pd.DataFrame:
+    """The rows whose molecules RDKit can read; the others are logged by line and dropped.
+    Missing targets stay (NaN, masked per task)."""
+    smiles = config.columns()[0]
+    problem_of: dict = {}  # solvents and repeated dyes are parsed once
+    problems = [
+        next(
+            (f"{c!r}: {p}" for c in smiles if (p := _memo(problem_of, row[c])) is not None),
+            None,
+        )
+        for row in frame[smiles].to_dict("records")
+    ]
+    bad = [row for row, problem in enumerate(problems) if problem is not None]
+    if bad:
+        listed = "; ".join(f"line {lines[row]}: {problems[row]}" for row in bad[:5])
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        logger.warning("%d rows skipped: %s%s", len(bad), listed, more)
+    return frame.drop(index=frame.index[bad]).reset_index(drop=True)
+
+
+def _memo(problem_of: dict, text: object) -> str | None:
+    key = text if isinstance(text, str) else None
+    if key not in problem_of:
+        problem_of[key] = smiles_problem(text)
+    return problem_of[key]
+
+
+def _check_columns(
+    frame: pd.DataFrame, config: DataConfig, lines: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The configured columns checked and unusable molecules dropped; `lines` gives the file
+    line of each row for messages (default: a CSV's, row + 2)."""
     smiles, targets = config.columns()
     missing = [c for c in [*smiles, *targets, *config.conditions] if c not in frame.columns]
     if missing:
         raise InputDataError(
             f"column(s) {missing} not in the data; columns: {', '.join(map(str, frame.columns))}"
         )
-    return frame.dropna(subset=smiles).reset_index(drop=True)
+    lines = np.arange(2, len(frame) + 2) if lines is None else lines
+    return _usable_rows(frame.reset_index(drop=True), config, lines)
 
 
 def read_frame(config: DataConfig) -> pd.DataFrame:
@@ -119,10 +161,11 @@ def read_frame(config: DataConfig) -> pd.DataFrame:
     from athanor.store.readers import read_chunks
 
     if config.dataset is not None:
-        frame = load_dataset(config.dataset)
-    else:
-        frame = pd.concat([chunk.frame for chunk in read_chunks(config.file)], ignore_index=True)
-    return _check_columns(frame, config)
+        return _check_columns(load_dataset(config.dataset), config)
+    chunks = list(read_chunks(config.file))
+    frame = pd.concat([chunk.frame for chunk in chunks], ignore_index=True)
+    lines = np.concatenate([chunk.lines for chunk in chunks])
+    return _check_columns(frame, config, lines)
 
 
 def _part(frame: pd.DataFrame, config: DataConfig) -> Part:

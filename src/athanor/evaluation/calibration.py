@@ -49,10 +49,12 @@ def standardised_residuals(prediction: Prediction, y_true: np.ndarray) -> list[n
     return residuals
 
 
-def _check_fitted(values: np.ndarray | None, prediction: Prediction, name: str) -> np.ndarray:
+def _check_fitted(
+    values: np.ndarray | None, prediction: Prediction | None, name: str
+) -> np.ndarray:
     if values is None:
         raise NotFittedError(f"{name} is not fitted: call fit(prediction, y_true) first")
-    if prediction.n_tasks != values.size:
+    if prediction is not None and prediction.n_tasks != values.size:
         raise InputDataError(f"{name} was fitted on {values.size} tasks, got {prediction.n_tasks}")
     return values
 
@@ -85,6 +87,17 @@ class ZScaling:
         if samples is not None:
             samples = prediction.mean + scale * (samples - prediction.mean)
         return Prediction(prediction.mean, prediction.std * scale, samples)
+
+    def to_json(self) -> dict:
+        """The fitted factors as JSON-ready data (reload with `from_json`)."""
+        return {"scale": _check_fitted(self.scale_, None, "ZScaling").tolist()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ZScaling:
+        """A fitted `ZScaling` from `to_json` data."""
+        calibrator = cls()
+        calibrator.scale_ = np.asarray(data["scale"], dtype=np.float64)
+        return calibrator
 
 
 class ConformalRegressor:
@@ -133,3 +146,15 @@ class ConformalRegressor:
         quantile = _check_fitted(self.quantile_, prediction, "ConformalRegressor")
         half_width = quantile * prediction.std
         return prediction.mean - half_width, prediction.mean + half_width
+
+    def to_json(self) -> dict:
+        """Coverage and fitted multipliers as JSON-ready data (reload with `from_json`)."""
+        quantile = _check_fitted(self.quantile_, None, "ConformalRegressor")
+        return {"coverage": self.coverage, "quantile": quantile.tolist()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ConformalRegressor:
+        """A fitted `ConformalRegressor` from `to_json` data."""
+        calibrator = cls(float(data["coverage"]))
+        calibrator.quantile_ = np.asarray(data["quantile"], dtype=np.float64)
+        return calibrator

@@ -111,10 +111,7 @@ def load_tune_config(path: str | Path) -> TuneConfig:
         ConfigError: unknown keys (naming the allowed ones), bad values or search ranges.
     """
     config = load_toml(path, TuneConfig)
-    data = config.data
-    if data.file is not None and not data.file.is_absolute():
-        data = data.model_copy(update={"file": (Path(path).parent / data.file).resolve()})
-        config = config.model_copy(update={"data": data})
+    config = config.model_copy(update={"data": config.data.relative_to(Path(path).parent)})
     config.search_space()
     return config
 
