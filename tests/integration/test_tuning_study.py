@@ -94,7 +94,9 @@ def test_retune_keeps_unsearched_parameters(esol_csv):
     space = TuneConfig.model_validate(
         {"model": "rf", "data": {"dataset": "esol"}, "space": SPACE}
     ).search_space()
-    params = retune(settings, frame["smiles"], frame[TARGET], 30, space=space, max_trials=2)
+    result = retune(settings, frame["smiles"], frame[TARGET], 30, space=space, max_trials=2)
+    params = result.params
+    assert result.n_trials == 2 and result.val_rmse > 0
     assert params["n_estimators"] == 20 and params["n_bits"] == 256
     assert 1 <= params["min_samples_leaf"] <= 4
 
