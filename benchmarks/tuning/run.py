@@ -71,6 +71,13 @@ def run_cell(args: argparse.Namespace, dataset: str, model: str, seed: int) -> d
     }
 
 
+def _spread(values: pd.Series) -> str:
+    """Mean ± standard deviation over seeds (the mean alone for one seed)."""
+    if len(values) < 2:
+        return f"{values.mean():.3f}"
+    return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}"
+
+
 def summarize(out: Path, command: str) -> Path:
     cells = [json.loads(p.read_text()) for p in sorted(out.glob("cells/*.json"))]
     frame = pd.DataFrame(cells)
@@ -79,23 +86,24 @@ def summarize(out: Path, command: str) -> Path:
         "",
         f"Command: `{command}`",
         "",
-        "| dataset | model | seeds | trials | default | tuned | CPU s (tuning + test) |",
-        "|---|---|---|---|---|---|---|",
+        "| dataset | model | seeds | trials | default | tuned | tuned - default | "
+        "CPU s (tuning + test) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     if not frame.empty:
         for (dataset, model), group in frame.groupby(["dataset", "model"]):
             default, tuned = group["test_rmse_default"], group["test_rmse_tuned"]
             lines.append(
                 f"| {dataset} | {model} | {len(group)} | {int(group['n_trials'].mean())} | "
-                f"{default.mean():.3f} ± {default.std(ddof=1):.3f} | "
-                f"{tuned.mean():.3f} ± {tuned.std(ddof=1):.3f} | "
+                f"{_spread(default)} | {_spread(tuned)} | {_spread(tuned - default)} | "
                 f"{group['cpu_seconds_this_run'].sum():.0f} |"
             )
     lines += [
         "",
-        "± is the standard deviation over seeds (split and model seed together). CPU time is",
-        "that of the last (possibly resumed) run of each cell. chemprop's default on its own",
-        "balanced scaffold split is in benchmarks/surrogates/results.md.",
+        "± is the standard deviation over seeds (split and model seed together); tuned - default",
+        "is paired by seed. CPU time is that of the last (possibly resumed) run of each cell,",
+        "summed over seeds. chemprop's default on its own balanced scaffold split is in",
+        "benchmarks/surrogates/results.md.",
     ]
     path = out / "summary.md"
     path.write_text("\n".join(lines) + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import signal
 import sqlite3
@@ -16,8 +17,12 @@ import pytest
 from athanor.core.errors import ConfigError
 from athanor.datasets import dataset_path
 from athanor.store import Store
+from athanor.workflows import screening
 from athanor.workflows.screening import ScreeningCampaign
 from athanor.workflows.screening_config import load_screening_config
+from athanor.workflows.screening_report import write_report
+from athanor.workflows.screening_retune import surrogate_params, tuning_history
+from athanor.workflows.screening_selection import make_surrogate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,6 +104,35 @@ def test_ask_tell_resumes_a_half_told_batch(tmp_path):
     assert (status.round, status.ok, status.failed, status.pending) == (1, 8, 12, 20)
 
 
+RETUNE = "[retune]\nevery_rounds = 2\nbudget_s = 60\nmax_trials = 3\n[executor]"
+
+
+def test_retuned_parameters_are_recorded_used_and_reused_on_resume(tmp_path, monkeypatch):
+    path = _write_campaign(tmp_path, name="retuned", rounds=3, pool_size=150)
+    path.write_text(path.read_text().replace("[executor]", RETUNE))
+    config = load_screening_config(path)
+    used = {}
+
+    def spy(config, round_, params):
+        used[round_] = params
+        return make_surrogate(config, round_, params)
+
+    monkeypatch.setattr(screening.selection, "make_surrogate", spy)
+    with Store.open(tmp_path) as store:
+        campaign = ScreeningCampaign.open(store, config)
+        campaign.run(progress=False)
+        tuned = tuning_history(store, campaign.run_id)
+        write_report(campaign, tmp_path / "report.html")
+        monkeypatch.setattr("athanor.tuning.retune", None)  # a resumed campaign must not tune
+        resumed = ScreeningCampaign.open(store, config)
+        again = surrogate_params(store, resumed.run_id, config, 3, resumed.labels())
+    assert tuned["round"].tolist() == [1, 3] and tuned["n_trials"].tolist() == [3, 3]
+    first, second = (json.loads(params) for params in tuned["params"])
+    assert first["n_estimators"] != 50  # searched in rf's default range, 100 to 1000
+    assert used == {1: first, 2: first, 3: second} and again == second
+    assert "Surrogate re-tuning" in (tmp_path / "report.html").read_text()
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -106,6 +140,7 @@ def test_ask_tell_resumes_a_half_told_batch(tmp_path):
         (("initial_size = 20", "initial_size = 2000"), "fewer than the initial batch"),
         (('property = "logp"', 'property = "gap"'), "objective 'gap' needs"),
         (('file = "pool.csv"', 'file = "missing.csv"'), "input file not found"),
+        (("[executor]", RETUNE.replace("every_rounds", "every")), "unknown key 'retune.every'"),
     ],
 )
 def test_bad_configs_fail_at_start(tmp_path, edit, message):

@@ -8,6 +8,8 @@ import time
 
 import numpy as np
 import pytest
+import torch
+from optuna.trial import TrialState
 
 from athanor.core.config import load_toml, validate_config
 from athanor.core.errors import ConfigError
@@ -92,7 +94,9 @@ def test_retune_keeps_unsearched_parameters(esol_csv):
     space = TuneConfig.model_validate(
         {"model": "rf", "data": {"dataset": "esol"}, "space": SPACE}
     ).search_space()
-    params = retune(settings, frame["smiles"], frame[TARGET], 30, space=space, max_trials=2)
+    result = retune(settings, frame["smiles"], frame[TARGET], 30, space=space, max_trials=2)
+    params = result.params
+    assert result.n_trials == 2 and result.val_rmse > 0
     assert params["n_estimators"] == 20 and params["n_bits"] == 256
     assert 1 <= params["min_samples_leaf"] <= 4
 
@@ -129,3 +133,18 @@ def test_study_resumes_after_a_kill(esol_csv, tmp_path):
     assert 2 <= done < 30
     resumed = run_study(config.model_copy(update={"n_trials": done + 2}), tmp_path)
     assert finished_trials(resumed) == done + 2
+
+
+def test_hyperband_prunes_dmpnn_trials_from_their_validation_curves(esol_csv, tmp_path):
+    torch.set_num_threads(1)
+    space = {
+        "ranges": {"max_lr": {"float": [1e-5, 3e-2], "log": True}, "depth": {"int": [1, 3]}},
+        "fixed": {"hidden_size": 16, "ffn_hidden_size": 16, "epochs": 8, "batch_size": 16},
+    }
+    config = tiny_config(esol_csv, model="dmpnn", n_trials=8, space=space, pruner="hyperband")
+    study = run_study(config, tmp_path)
+    complete = study.get_trials(states=[TrialState.COMPLETE])
+    pruned = study.get_trials(states=[TrialState.PRUNED])
+    assert complete and pruned
+    assert all(list(t.intermediate_values) == list(range(8)) for t in complete)
+    assert all(max(t.intermediate_values) < 7 for t in pruned)  # stopped before the last epoch

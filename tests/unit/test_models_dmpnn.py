@@ -18,6 +18,7 @@ Y = np.column_stack(
     [ESOL["measured log solubility in mols per litre"], ESOL["Molecular Weight"] / 100]
 )
 Y[::2, 1] = np.nan
+VAL = (SMILES[30:], Y[30:])
 TINY = {"hidden_size": 16, "ffn_hidden_size": 16, "epochs": 3, "batch_size": 8}
 
 
@@ -115,6 +116,39 @@ def test_validation_data_keeps_the_epoch_with_the_lowest_validation_error():
     error_selected = np.mean((selected.predict(val).mean[:, 0] - y[30:]) ** 2)
     error_last = np.mean((last.predict(val).mean[:, 0] - y[30:]) ** 2)
     assert error_selected <= error_last
+
+
+@pytest.mark.parametrize("ensemble_size", [1, 2])
+def test_on_epoch_gets_one_validation_loss_per_epoch(ensemble_size):
+    losses = []
+    model = DMPNNRegressor(**(TINY | {"epochs": 4, "ensemble_size": ensemble_size}))
+    model.fit(SMILES[:30], Y[:30], val=VAL, on_epoch=lambda *args: losses.append(args))
+    assert [epoch for epoch, _ in losses] == [0, 1, 2, 3]  # the first network's curve only
+    assert all(isinstance(loss, float) and loss > 0 for _, loss in losses)
+
+
+class Stop(Exception):
+    pass
+
+
+def test_an_exception_from_on_epoch_stops_training_and_propagates():
+    epochs = []
+
+    def stop_at_second_epoch(epoch, loss):
+        epochs.append(epoch)
+        if epoch == 1:
+            raise Stop
+
+    with pytest.raises(Stop):
+        DMPNNRegressor(**(TINY | {"epochs": 6})).fit(
+            SMILES[:30], Y[:30], val=VAL, on_epoch=stop_at_second_epoch
+        )
+    assert epochs == [0, 1]
+
+
+def test_on_epoch_without_validation_data_is_an_input_error():
+    with pytest.raises(InputDataError, match="val"):
+        DMPNNRegressor(**TINY).fit(SMILES, Y, on_epoch=lambda epoch, loss: None)
 
 
 def test_newer_schema_is_refused_with_one_line(tmp_path):

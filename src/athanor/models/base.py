@@ -76,7 +76,9 @@ class Surrogate:
 
     Subclasses store their hyper-parameters in ``__init__`` (and nothing else), learn state in
     attributes ending in ``_``, and implement `fit`, `predict` and the two weight hooks
-    `_state` / `_restore` used by `save` / `load`.
+    `_state` / `_restore` used by `save` / `load`. A model trained over epochs may also take
+    an ``on_epoch`` keyword in `fit` (see `athanor.models.training.EpochCallback`); callers
+    check the signature before passing it.
     """
 
     name: ClassVar[str] = ""

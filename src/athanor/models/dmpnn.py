@@ -27,7 +27,13 @@ from athanor.models.mpnn import MPNNNetwork
 from athanor.models.persistence import ModelFileError, load_weights, save_weights
 from athanor.models.registry import register
 from athanor.models.scaling import Standardizer
-from athanor.models.training import MoleculeData, Schedule, batch_indices, train_network
+from athanor.models.training import (
+    EpochCallback,
+    MoleculeData,
+    Schedule,
+    batch_indices,
+    train_network,
+)
 from athanor.models.uncertainty import combine_members, evidential_variance, unscale
 
 Uncertainty = Literal["none", "ensemble", "mve", "evidential", "dropout"]
@@ -192,8 +198,21 @@ class DMPNNRegressor(Surrogate):
         *,
         conditions: np.ndarray | None = None,
         val: ValidationData | None = None,
+        on_epoch: EpochCallback | None = None,
     ) -> Self:
-        """Train ``ensemble_size`` networks (see `Surrogate.fit` for shapes)."""
+        """Train ``ensemble_size`` networks (see `Surrogate.fit` for shapes).
+
+        Args:
+            on_epoch: called as ``on_epoch(epoch, val_loss)`` after each epoch of the first
+                network (ensemble members differ only by seed), with the validation loss the
+                best epoch is chosen by; an exception it raises (e.g. ``optuna.TrialPruned``)
+                stops the training and propagates. Needs ``val``.
+
+        Raises:
+            InputDataError: ``on_epoch`` without ``val``; bad shapes (see `Surrogate.fit`).
+        """
+        if on_epoch is not None and val is None:
+            raise InputDataError("on_epoch reports validation losses: give val data too")
         params = self._checked_params()
         components = as_components(smiles)
         targets = as_targets(y, len(components[0]))
@@ -211,9 +230,17 @@ class DMPNNRegressor(Surrogate):
                 seed = params.seed + member
                 torch.manual_seed(seed)
                 network, likelihood = self._new_network(), self._likelihood()
+                report = on_epoch if member == 0 else None
                 networks.append(
                     train_network(
-                        network, likelihood, train, val_data, schedule, seed, params.progress
+                        network,
+                        likelihood,
+                        train,
+                        val_data,
+                        schedule,
+                        seed,
+                        params.progress,
+                        report,
                     )
                 )
         self.networks_ = torch.nn.ModuleList(networks)

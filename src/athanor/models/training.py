@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,10 @@ from athanor.models.likelihoods import PointLikelihood
 from athanor.models.mpnn import MPNNNetwork
 
 logger = logging.getLogger(__name__)
+
+EpochCallback = Callable[[int, float], None]
+"""``on_epoch(epoch, val_loss)``, called after each epoch's validation; an exception it raises
+(e.g. ``optuna.TrialPruned``) stops the training and propagates to the caller."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +108,12 @@ def train_network(
     schedule: Schedule,
     seed: int,
     progress: bool = False,
+    on_epoch: EpochCallback | None = None,
 ) -> MPNNNetwork:
     """Train in place; with validation data, restore the epoch of lowest validation loss and
-    stop after ``patience`` epochs without improvement. ``progress`` shows a bar over epochs.
+    stop after ``patience`` epochs without improvement. ``progress`` shows a bar over epochs;
+    ``on_epoch`` receives each epoch's validation loss (mean loss per labelled entry on scaled
+    targets, the value the best epoch is chosen by).
 
     Returns:
         The trained network (in evaluation mode).
@@ -129,6 +137,8 @@ def train_network(
             continue
         loss = validation_loss(network, likelihood, val, 4 * schedule.batch_size)
         logger.debug("epoch %d: validation loss %.4f", epoch, loss)
+        if on_epoch is not None:
+            on_epoch(epoch, loss)
         if loss < best_loss:
             best_loss, best_state, best_epoch = loss, copy.deepcopy(network.state_dict()), epoch
         elif schedule.patience is not None and epoch - best_epoch >= schedule.patience:

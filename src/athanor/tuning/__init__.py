@@ -15,6 +15,7 @@ _EXPORTS = {
     "Choice": "athanor.tuning.space",
     "FloatRange": "athanor.tuning.space",
     "IntRange": "athanor.tuning.space",
+    "Retuned": "athanor.tuning.campaign",
     "SearchSpace": "athanor.tuning.space",
     "TrainingConfig": "athanor.tuning.config",
     "TuneConfig": "athanor.tuning.config",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -23,6 +25,23 @@ class SurrogateSettings(Protocol):
     params: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Retuned:
+    """Outcome of `retune`.
+
+    Attributes:
+        params: the surrogate's parameters: searched ones tuned, the others as they were.
+        n_trials: trials run.
+        val_rmse: validation RMSE of the best trial (on a 20 % scaffold hold-out).
+        seconds: wall-clock seconds the search took.
+    """
+
+    params: dict[str, Any]
+    n_trials: int
+    val_rmse: float
+    seconds: float
+
+
 def _holdout(smiles: np.ndarray, y: np.ndarray, seed: int) -> SplitData:
     """80 % train, 20 % validation by scaffold (no test part: campaigns test on the oracle)."""
     indices = make_split("scaffold", [str(s) for s in smiles[:, 0]], (0.8, 0.2, 0.0), seed)
@@ -39,7 +58,7 @@ def retune(
     space: SearchSpace | None = None,
     max_trials: int = 50,
     seed: int = 0,
-) -> dict[str, Any]:
+) -> Retuned:
     """Parameters for the surrogate, searched for at most ``budget_s`` seconds.
 
     The current parameters (where the space can draw them) are the first trial, so the
@@ -58,6 +77,7 @@ def retune(
     Raises:
         ConfigError: a search space that does not fit the model.
     """
+    start = time.perf_counter()
     space = resolve_space(surrogate.model, space)
     molecules = np.asarray(smiles, dtype=object).reshape(len(y), -1)
     targets = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
@@ -69,7 +89,17 @@ def retune(
     current = build_model(surrogate.model, surrogate.params, seed).get_params()
     study.enqueue_trial(space.draws_of(current))
     study.optimize(objective, n_trials=max_trials, timeout=budget_s)
-    logger.info(
-        "retune %s: %d trials, rmse %.4g", surrogate.model, len(study.trials), study.best_value
+    result = Retuned(
+        params={**searched.fixed, **study.best_trial.params},
+        n_trials=len(study.trials),
+        val_rmse=study.best_value,
+        seconds=time.perf_counter() - start,
     )
-    return {**searched.fixed, **study.best_trial.params}
+    logger.info(
+        "retune %s: %d trials in %.1f s, rmse %.4g",
+        surrogate.model,
+        result.n_trials,
+        result.seconds,
+        result.val_rmse,
+    )
+    return result

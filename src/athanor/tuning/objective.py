@@ -6,7 +6,7 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import optuna
@@ -16,10 +16,12 @@ from athanor.evaluation import mae, rmse
 from athanor.models import Surrogate, surrogate_class
 from athanor.tuning.space import SearchSpace, model_parameters
 
+if TYPE_CHECKING:  # the D-MPNN's training module loads torch
+    from athanor.models.training import EpochCallback
+
 logger = logging.getLogger(__name__)
 
 METRICS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"rmse": rmse, "mae": mae}
-EpochCallback = Callable[[int, float], None]
 
 
 def build_model(model: str, params: dict[str, Any], seed: int) -> Surrogate:

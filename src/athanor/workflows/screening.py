@@ -25,6 +25,7 @@ from athanor.workflows import screening_selection as selection
 from athanor.workflows.screening_config import ScreeningConfig
 from athanor.workflows.screening_objective import check_objective, objective_values, utility
 from athanor.workflows.screening_pool import build_pool
+from athanor.workflows.screening_retune import surrogate_params
 
 log = logging.getLogger(__name__)
 RUN_KIND = "screen"
@@ -57,7 +58,9 @@ def _find_or_start_run(store: Store, config: ScreeningConfig) -> int:
     if same_name.empty:
         return store.start_run(RUN_KIND, config.name, config.model_dump(mode="json"), config.seed)
     row = same_name.iloc[-1]
-    if json.dumps(json.loads(row["config"]), sort_keys=True) != _config_json(config):
+    # validated again, a config saved before an optional table existed compares equal
+    stored = ScreeningConfig.model_validate(json.loads(row["config"]))
+    if _config_json(stored) != _config_json(config):
         raise ConfigError(
             f"a campaign named '{config.name}' exists in this project with another "
             "configuration: resume it unchanged, or choose another name"
@@ -202,8 +205,9 @@ class ScreeningCampaign:
         labels = self.labels()
         if labels.empty:
             raise InputDataError("no successful oracle results to train the surrogate on")
+        params = surrogate_params(self.store, self.run_id, self.config, round_, labels)
         started = time.perf_counter()
-        model = selection.make_surrogate(self.config, round_)
+        model = selection.make_surrogate(self.config, round_, params)
         model.fit(labels["smiles"].tolist(), labels["utility"].to_numpy()[:, None])
         fitted = time.perf_counter()
         best = float(labels["utility"].max())

@@ -58,6 +58,17 @@ class SurrogateConfig(StrictModel):
     params: dict[str, Any] = {}
 
 
+class RetuneConfig(StrictModel):
+    """Re-tuning the surrogate's hyper-parameters on the campaign's labels (see
+    `athanor.tuning.retune`): at the first acquisition round with enough labels, then every
+    ``every_rounds`` rounds; the tuned parameters serve until the next re-tuning. The model's
+    default ranges are searched; parameters outside them keep their configured values."""
+
+    every_rounds: int = Field(gt=0)
+    budget_s: float = Field(gt=0, description="wall-clock seconds per re-tuning")
+    max_trials: int = Field(20, gt=0, description="trials per re-tuning, at most")
+
+
 class AcquisitionConfig(StrictModel):
     """How candidates are scored and a batch is picked."""
 
@@ -105,6 +116,7 @@ class ScreeningConfig(StrictModel):
     objective: ObjectiveConfig
     constraints: list[ConstraintConfig] = []
     surrogate: SurrogateConfig = SurrogateConfig()
+    retune: RetuneConfig | None = None
     acquisition: AcquisitionConfig = AcquisitionConfig()
     loop: LoopConfig
     executor: ExecutorConfig = ExecutorConfig()

@@ -13,6 +13,7 @@ from athanor.reports.campaign import expected_best_of_random, molecule_grid_svg,
 from athanor.reports.html import HtmlReport
 from athanor.reports.plots import calibration_plot, parity_plot, svg_element
 from athanor.workflows.screening import RUN_KIND, ScreeningCampaign
+from athanor.workflows.screening_retune import tuning_history
 
 TOP_K = 10
 
@@ -101,6 +102,14 @@ def write_report(campaign: ScreeningCampaign, path: str | Path) -> Path:
         report.figure(_trace_figure(campaign, history))
         _surrogate_figures(report, _round_predictions(campaign, history))
         _best_molecules(report, campaign, history)
+    tuning = tuning_history(campaign.store, campaign.run_id)
+    if not tuning.empty:
+        report.heading("Surrogate re-tuning")
+        report.table(
+            tuning,
+            "Surrogate parameters from each round on: the search's trials, validation RMSE "
+            "(utility units) and seconds.",
+        )
     run = campaign.store.runs_frame(RUN_KIND).set_index("id").loc[campaign.run_id]
     report.heading("Configuration, versions and seed")
     report.preformatted(json.dumps(json.loads(run["config"]), indent=2))

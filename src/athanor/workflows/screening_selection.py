@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,15 +63,21 @@ def _maxmin(smiles: np.ndarray, size: int, seed: int) -> np.ndarray:
     return np.asarray(list(picks), dtype=int)
 
 
-def make_surrogate(config: ScreeningConfig, round_: int):
-    """A fresh surrogate from the config, seeded per round unless the config sets a seed."""
+def round_seed(config: ScreeningConfig, round_: int) -> int:
+    """The seed of a round's surrogate (and of its re-tuning)."""
+    return config.seed * 1000 + round_
+
+
+def make_surrogate(config: ScreeningConfig, round_: int, params: dict[str, Any]):
+    """A fresh surrogate of the configured model with ``params``, seeded per round unless
+    ``params`` sets a seed."""
     import athanor.models  # noqa: F401  (registers the built-in surrogates)
     from athanor.models.registry import surrogate_class
 
     cls = surrogate_class(config.surrogate.model)
-    params = dict(config.surrogate.params)
+    params = dict(params)
     if "seed" in inspect.signature(cls).parameters and "seed" not in params:
-        params["seed"] = config.seed * 1000 + round_
+        params["seed"] = round_seed(config, round_)
     return cls(**params)
 
 
