@@ -19,3 +19,11 @@ def logp(smiles: str) -> dict[str, float]:
 def slow_logp(smiles: str) -> dict[str, float]:
     time.sleep(0.2)
     return {"logp": Crippen.MolLogP(Chem.MolFromSmiles(smiles))}
+
+
+def logp_tpsa(smiles: str) -> dict[str, float]:
+    """Crippen logP and topological polar surface area: two objectives that pull apart."""
+    from rdkit.Chem import rdMolDescriptors
+
+    mol = Chem.MolFromSmiles(smiles)
+    return {"logp": Crippen.MolLogP(mol), "tpsa": rdMolDescriptors.CalcTPSA(mol)}

@@ -86,15 +86,27 @@ def test_pareto_rank_scores_put_the_front_first():
 
 
 def test_hypervolume_improvement_prefers_the_point_filling_the_gap():
-    from athanor.acquisition.multiobjective import (
-        hypervolume_improvement_scores,
-        optimistic_objectives,
-    )
+    from athanor.acquisition.multiobjective import sequential_hvi_scores
 
     observed = np.array([[1.0, 0.2], [0.2, 1.0]])
     candidates = np.array([[0.6, 0.6], [1.0, 0.3], [0.15, 0.15]])
-    scores = hypervolume_improvement_scores(candidates, observed, reference=np.zeros(2))
-    # areas added: [0.2, 0.6]^2, [0.2, 1] x [0.2, 0.3], nothing (dominated)
-    np.testing.assert_allclose(scores, [0.16, 0.08, 0.0], atol=1e-12)
+    scores = sequential_hvi_scores(candidates, observed, n_picks=1, reference=np.zeros(2))
+    # areas added: [0.2, 0.6]^2 (the pick), [0.2, 1] x [0.2, 0.3], nothing (dominated)
+    assert scores[0] > 0 > scores[1] > scores[2]
+
+
+def test_a_believed_pick_spreads_the_batch_along_the_front():
+    from athanor.acquisition.multiobjective import sequential_hvi_scores
+
+    observed = np.array([[1.0, 0.0], [0.0, 1.0]])
+    # two near-copies filling the same gap, and a point filling another
+    candidates = np.array([[0.8, 0.5], [0.79, 0.5], [0.45, 0.85]])
+    scores = sequential_hvi_scores(candidates, observed, n_picks=2, reference=np.zeros(2))
+    assert list(np.argsort(-scores)[:2]) == [0, 2]  # not the copy of the first pick
+
+
+def test_optimistic_objectives_add_beta_sigma():
+    from athanor.acquisition.multiobjective import optimistic_objectives
+
     predictions = [_prediction([0.0, 1.0], [1.0, 0.0]), _prediction([2.0, 0.0], [0.5, 0.5])]
     np.testing.assert_allclose(optimistic_objectives(predictions, beta=2), [[2, 3], [1, 1]])

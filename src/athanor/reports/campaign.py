@@ -63,3 +63,20 @@ def expected_best_of_random(values: np.ndarray, draws: np.ndarray) -> np.ndarray
     fractions = np.arange(m + 1) / m
     cdf = fractions[None, :] ** np.asarray(draws, dtype=float)[:, None]  # (k, m + 1)
     return (np.diff(cdf, axis=1) * ordered[None, :]).sum(axis=1)
+
+
+def pareto_plot(values: np.ndarray, front: np.ndarray, names: Sequence[str]):
+    """Measured values of two objectives, the non-dominated ones highlighted.
+
+    Args:
+        values: shape (n, 2), in the objectives' own units.
+        front: shape (n,) bool, True on the Pareto front.
+        names: the two axis labels.
+    """
+    ax = _axes(None, figsize=(5.0, 4.5))
+    ax.scatter(values[~front, 0], values[~front, 1], s=10, color="0.6", label="measured")
+    order = np.argsort(values[front, 0])
+    ax.plot(values[front, 0][order], values[front, 1][order], "o-", color="C3", label="front")
+    ax.set(xlabel=names[0], ylabel=names[1])
+    ax.legend()
+    return ax.figure

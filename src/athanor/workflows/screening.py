@@ -89,7 +89,8 @@ class ScreeningCampaign:
         from athanor.oracles import make_oracle
 
         oracle = make_oracle(config.oracle.name, **config.oracle.params)
-        check_objective(config.objective, list(oracle.properties))
+        for objective in config.all_objectives:
+            check_objective(objective, list(oracle.properties))
         pool = build_pool(store, config.pool)
         if len(pool) < config.loop.initial_size:
             raise ConfigError(
@@ -119,13 +120,23 @@ class ScreeningCampaign:
     # -- state, all derived from the store ---------------------------------------------------
 
     def labels(self) -> pd.DataFrame:
-        """Every molecule with a successful result for this oracle, with ``value``/``utility``."""
+        """Every molecule with a successful result for this oracle: ``value_<i>`` and
+        ``utility_<i>`` (larger is better) of each objective i, and ``value``/``utility`` of
+        the primary one (i = 0)."""
         frame = self.store.latest_values(self.oracle.fingerprint)
-        if frame.empty:
-            return frame.assign(value=[], utility=[])
-        values = objective_values(frame, self.config.objective)
-        frame = frame.assign(value=values, utility=utility(values, self.config.objective))
-        return frame[np.isfinite(frame["value"])].reset_index(drop=True)
+        columns: dict[str, np.ndarray] = {}
+        for i, objective in enumerate(self.config.all_objectives):
+            values = objective_values(frame, objective) if len(frame) else np.array([])
+            columns[f"value_{i}"] = values
+            columns[f"utility_{i}"] = utility(values, objective)
+        frame = frame.assign(value=columns["value_0"], utility=columns["utility_0"], **columns)
+        finite = np.isfinite(frame[[c for c in columns if c.startswith("value_")]]).all(axis=1)
+        return frame[finite].reset_index(drop=True)
+
+    def utilities(self, labels: pd.DataFrame) -> np.ndarray:
+        """The utilities of every objective, shape (n_labels, n_objectives)."""
+        n = len(self.config.all_objectives)
+        return labels[[f"utility_{i}" for i in range(n)]].to_numpy(dtype=float)
 
     def selections(self) -> pd.DataFrame:
         return self.store.selections_frame(self.run_id)
@@ -208,10 +219,10 @@ class ScreeningCampaign:
         params = surrogate_params(self.store, self.run_id, self.config, round_, labels)
         started = time.perf_counter()
         model = selection.make_surrogate(self.config, round_, params)
-        model.fit(labels["smiles"].tolist(), labels["utility"].to_numpy()[:, None])
+        observed = self.utilities(labels)
+        model.fit(labels["smiles"].tolist(), observed)
         fitted = time.perf_counter()
-        best = float(labels["utility"].max())
-        scored = selection.predict_and_score(model, candidates, self.config, best, round_)
+        scored = selection.predict_and_score(model, candidates, self.config, observed, round_, size)
         self.timings.append(
             {"round": round_, "fit_s": fitted - started, "predict_s": time.perf_counter() - fitted}
         )

@@ -77,6 +77,11 @@ class AcquisitionConfig(StrictModel):
     xi: float = 0.0
     batch: Literal["top_k", "diverse"] = "top_k"
     max_similarity: float = Field(0.6, gt=0, le=1)
+    pareto: Literal["hvi", "rank"] = Field(
+        "hvi",
+        description="with several objectives: hypervolume improvement or Pareto rank of the "
+        "optimistic (mean + beta * std) predictions",
+    )
 
 
 class LoopConfig(StrictModel):
@@ -107,19 +112,34 @@ class ExecutorConfig(StrictModel):
 
 
 class ScreeningConfig(StrictModel):
-    """A whole screening campaign."""
+    """A whole screening campaign: one ``[objective]``, or several ``[[objectives]]``
+    optimised at once (Pareto front; the first is the primary one in traces and status)."""
 
     name: str
     seed: int = 0
     pool: PoolConfig
     oracle: OracleConfig
-    objective: ObjectiveConfig
+    objective: ObjectiveConfig | None = None
+    objectives: list[ObjectiveConfig] = []
     constraints: list[ConstraintConfig] = []
     surrogate: SurrogateConfig = SurrogateConfig()
     retune: RetuneConfig | None = None
     acquisition: AcquisitionConfig = AcquisitionConfig()
     loop: LoopConfig
     executor: ExecutorConfig = ExecutorConfig()
+
+    @model_validator(mode="after")
+    def _one_objective_table(self) -> ScreeningConfig:
+        if (self.objective is None) == (not self.objectives):
+            raise ValueError("give either [objective] or two or more [[objectives]]")
+        if self.objectives and len(self.objectives) < 2:
+            raise ValueError("[[objectives]] needs two or more entries (else use [objective])")
+        return self
+
+    @property
+    def all_objectives(self) -> list[ObjectiveConfig]:
+        """Every objective, the primary one (reported as "best value") first."""
+        return [self.objective] if self.objective is not None else list(self.objectives)
 
 
 def load_screening_config(path: str | Path) -> ScreeningConfig:

@@ -18,8 +18,12 @@ from athanor.workflows.screening_retune import tuning_history
 TOP_K = 10
 
 
+def _primary(campaign: ScreeningCampaign):
+    return campaign.config.all_objectives[0]
+
+
 def _sign(campaign: ScreeningCampaign) -> float:
-    return 1.0 if campaign.config.objective.direction == "maximize" else -1.0
+    return 1.0 if _primary(campaign).direction == "maximize" else -1.0
 
 
 def _trace_figure(campaign: ScreeningCampaign, history: pd.DataFrame):
@@ -40,8 +44,36 @@ def _trace_figure(campaign: ScreeningCampaign, history: pd.DataFrame):
             calls,
             sign * expected_best_of_random(first, calls),
         )
-    label = f"{campaign.config.objective.property} ({campaign.config.objective.direction})"
+    label = f"{_primary(campaign).property} ({_primary(campaign).direction})"
     return trace_plot(curves, ylabel=label, title="Best value against oracle calls")
+
+
+def _pareto_section(report: HtmlReport, campaign: ScreeningCampaign) -> None:
+    """Hypervolume against oracle calls, and the measured front of the first two objectives."""
+    from athanor.objectives.pareto import hypervolume, pareto_front
+    from athanor.reports.campaign import pareto_plot
+
+    objectives = campaign.config.all_objectives
+    history = campaign.history().dropna(subset=["utility"])
+    labels = campaign.labels().set_index("molecule_id").loc[history["molecule_id"]]
+    utilities = campaign.utilities(labels)
+    span = utilities.max(axis=0) - utilities.min(axis=0)
+    reference = utilities.min(axis=0) - 0.1 * np.where(span > 0, span, 1.0)
+    volumes = [hypervolume(utilities[: i + 1], reference) for i in range(len(utilities))]
+    report.heading("Several objectives")
+    report.figure(
+        trace_plot({"hypervolume": (history["call"].to_numpy(), np.asarray(volumes))},
+                   ylabel="hypervolume (utility units)", title="Pareto front growth"),
+        "Hypervolume dominated by the measured molecules (reference: the worst measured "
+        "value of each objective minus 10 % of its range).",
+    )  # fmt: skip
+    names = [f"{o.property} ({o.direction})" for o in objectives[:2]]
+    values = labels[["value_0", "value_1"]].to_numpy()
+    front = pareto_front(utilities)
+    report.figure(pareto_plot(values, front, names), "Measured molecules; the front in colour.")
+    table = labels.reset_index()[front][["smiles", *(f"value_{i}" for i in range(len(objectives)))]]
+    names_all = {f"value_{i}": o.property for i, o in enumerate(objectives)}
+    report.table(table.rename(columns=names_all).reset_index(drop=True), "The Pareto front")
 
 
 def _round_predictions(campaign: ScreeningCampaign, history: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +110,7 @@ def _surrogate_figures(report: HtmlReport, rounds: pd.DataFrame) -> None:
 
 def _best_molecules(report: HtmlReport, campaign: ScreeningCampaign, history: pd.DataFrame):
     best = history.dropna(subset=["value"]).sort_values("utility", ascending=False).head(12)
-    prop = campaign.config.objective.property
+    prop = _primary(campaign).property
     legends = [
         f"{prop} = {v:.3g} (round {r})" for v, r in zip(best["value"], best["round"], strict=True)
     ]
@@ -96,10 +128,12 @@ def write_report(campaign: ScreeningCampaign, path: str | Path) -> Path:
     report.paragraph(
         f"{status.calls} oracle calls of {status.budget} ({status.ok} ok, {status.failed} failed), "
         f"{status.round + 1} rounds, pool of {len(campaign.pool)} molecules. Best "
-        f"{campaign.config.objective.property}: {status.best_value} for {status.best_smiles}."
+        f"{_primary(campaign).property}: {status.best_value} for {status.best_smiles}."
     )
     if status.ok:
         report.figure(_trace_figure(campaign, history))
+        if len(campaign.config.all_objectives) > 1:
+            _pareto_section(report, campaign)
         _surrogate_figures(report, _round_predictions(campaign, history))
         _best_molecules(report, campaign, history)
     tuning = tuning_history(campaign.store, campaign.run_id)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from athanor.acquisition import acquisition_scores, diverse_top_k
+from athanor.acquisition.multiobjective import multiobjective_scores
 from athanor.chem.fingerprints import morgan_fingerprints
 from athanor.core.prediction import Prediction
 from athanor.workflows.screening_config import ScreeningConfig
@@ -86,14 +87,41 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + PREDICT_CHUNK]
 
 
+def _prediction_columns(chunk: pd.DataFrame, prediction: Prediction) -> dict[str, np.ndarray]:
+    """``molecule_id``, ``mean``/``std`` of the primary objective, ``mean_<t>``/``std_<t>``
+    of the others."""
+    columns = {"molecule_id": chunk["molecule_id"].to_numpy()}
+    for t in range(prediction.n_tasks):
+        suffix = "" if t == 0 else f"_{t}"
+        columns[f"mean{suffix}"] = prediction.mean[:, t]
+        columns[f"std{suffix}"] = prediction.std[:, t]
+    return columns
+
+
 def predict_and_score(
-    model, candidates: pd.DataFrame, config: ScreeningConfig, best: float, round_: int
+    model,
+    candidates: pd.DataFrame,
+    config: ScreeningConfig,
+    observed: np.ndarray,
+    round_: int,
+    size: int,
 ) -> pd.DataFrame:
     """Predict every candidate in chunks and score it with the acquisition function.
 
+    Args:
+        model: the fitted surrogate, one task per objective.
+        candidates: ``molecule_id`` and ``smiles`` of the unlabelled pool.
+        config: the campaign.
+        observed: shape (m, n_objectives), utilities measured so far.
+        round_: seeds Thompson sampling.
+        size: the batch to be picked (for the sequential Pareto rule).
+
     Returns:
-        ``molecule_id``, ``mean``, ``std``, ``acquisition`` per candidate (utility units).
+        ``molecule_id``, ``mean``, ``std`` (``mean_<t>``, ``std_<t>`` for further
+        objectives) and ``acquisition`` per candidate, in utility units.
     """
+    if observed.shape[1] > 1:
+        return _pareto_scored(model, candidates, config, observed, size)
     rng = np.random.default_rng([config.seed, round_])
     acquisition = config.acquisition
     parts = []
@@ -102,22 +130,33 @@ def predict_and_score(
         scores = acquisition_scores(
             acquisition.function,
             prediction,
-            best=best,
+            best=float(observed.max()),
             rng=rng,
             beta=acquisition.beta,
             xi=acquisition.xi,
         )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "molecule_id": chunk["molecule_id"].to_numpy(),
-                    "mean": prediction.mean[:, 0],
-                    "std": prediction.std[:, 0],
-                    "acquisition": scores,
-                }
-            )
-        )
+        parts.append(pd.DataFrame(_prediction_columns(chunk, prediction) | {"acquisition": scores}))
     return pd.concat(parts, ignore_index=True)
+
+
+def _pareto_scored(
+    model, candidates: pd.DataFrame, config: ScreeningConfig, observed: np.ndarray, size: int
+) -> pd.DataFrame:
+    """Several objectives: predictions in chunks, then one Pareto scoring of the whole pool
+    (means and σ only, 2 x n x k floats, so memory stays small)."""
+    parts = [
+        pd.DataFrame(_prediction_columns(chunk, model.predict(chunk["smiles"].tolist())))
+        for chunk in _chunks(candidates)
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    k = observed.shape[1]
+    means = frame[["mean", *(f"mean_{t}" for t in range(1, k))]].to_numpy()
+    stds = frame[["std", *(f"std_{t}" for t in range(1, k))]].to_numpy()
+    acquisition = config.acquisition
+    scores = multiobjective_scores(
+        Prediction(means, stds), observed, acquisition.pareto, acquisition.beta, size
+    )
+    return frame.assign(acquisition=scores)
 
 
 def acquire(
