@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from athanor.generators.checkpoint import CheckpointError
+from athanor.core.errors import ModelFileError
 from athanor.generators.language_model import LanguageModel, LanguageModelConfig
 from athanor.generators.metrics import validity
 from athanor.generators.registry import make_generator
@@ -70,16 +70,16 @@ def test_newer_schema_is_refused_with_a_clear_error(smiles_model, tmp_path):
     smiles_model.save(tmp_path / "lm")
     meta = tmp_path / "lm.json"
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "schema_version": 99}))
-    with pytest.raises(CheckpointError, match=r"schema version 99.*upgrade"):
+    with pytest.raises(ModelFileError, match=r"schema version 99.*upgrade"):
         LanguageModel.load(tmp_path / "lm")
 
 
 def test_truncated_or_missing_weights_give_a_clear_error(smiles_model, tmp_path):
     weights = smiles_model.save(tmp_path / "lm")
     weights.write_bytes(weights.read_bytes()[:1000])
-    with pytest.raises(CheckpointError, match="damaged weights"):
+    with pytest.raises(ModelFileError, match="damaged weights"):
         LanguageModel.load(tmp_path / "lm")
-    with pytest.raises(CheckpointError, match="not found"):
+    with pytest.raises(ModelFileError, match="not found"):
         LanguageModel.load(tmp_path / "missing")
 
 

@@ -13,6 +13,11 @@ class InputDataError(AthanorError):
     """A file, column or value supplied by the user cannot be used."""
 
 
+class ModelFileError(InputDataError):
+    """A saved model or generator checkpoint cannot be read: missing, truncated, corrupt,
+    of another kind, or written by a newer Athanor."""
+
+
 class ConfigError(AthanorError):
     """A configuration file or option is invalid (unknown key, bad value, missing file)."""
 

@@ -15,13 +15,9 @@ from pathlib import Path
 
 import torch
 
-from athanor.core.errors import InputDataError
+from athanor.core.errors import ModelFileError
 
 SCHEMA_VERSION = 1
-
-
-class CheckpointError(InputDataError):
-    """A checkpoint is missing, damaged, of another kind, or written by a newer Athanor."""
 
 
 def weights_path(name: str) -> Path:
@@ -56,15 +52,15 @@ def _read_description(meta: Path, kind: str) -> dict:
     try:
         record = json.loads(meta.read_text())
     except (OSError, json.JSONDecodeError) as error:
-        raise CheckpointError(f"cannot read checkpoint description {meta}: {error}") from None
+        raise ModelFileError(f"cannot read checkpoint description {meta}: {error}") from None
     version = record.get("schema_version")
     if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise CheckpointError(
+        raise ModelFileError(
             f"{meta} has schema version {version!r}; this Athanor reads versions up to "
             f"{SCHEMA_VERSION} (upgrade Athanor)"
         )
     if record.get("kind") != kind:
-        raise CheckpointError(f"{meta} holds a '{record.get('kind')}' model, not a '{kind}'")
+        raise ModelFileError(f"{meta} holds a '{record.get('kind')}' model, not a '{kind}'")
     return record
 
 
@@ -75,23 +71,23 @@ def load_checkpoint(path: str | Path, kind: str) -> tuple[dict[str, torch.Tensor
         the state dict and the description written by `save_checkpoint`.
 
     Raises:
-        CheckpointError: missing or truncated files, another kind, or a newer schema.
+        ModelFileError: missing or truncated files, another kind, or a newer schema.
     """
     weights, meta = checkpoint_paths(path)
     for file in (weights, meta):
         if not file.is_file():
-            raise CheckpointError(f"checkpoint file not found: {file}")
+            raise ModelFileError(f"checkpoint file not found: {file}")
     description = _read_description(meta, kind)
     try:
         state_dict = torch.load(weights, map_location="cpu", weights_only=True)
     except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile) as error:
-        raise CheckpointError(f"damaged weights file {weights}: {error}") from None
+        raise ModelFileError(f"damaged weights file {weights}: {error}") from None
     return state_dict, description
 
 
 def load_state(module: torch.nn.Module, state_dict: dict[str, torch.Tensor], source: Path) -> None:
-    """`module.load_state_dict`, turning shape or key mismatches into a `CheckpointError`."""
+    """`module.load_state_dict`, turning shape or key mismatches into a `ModelFileError`."""
     try:
         module.load_state_dict(state_dict)
     except RuntimeError as error:
-        raise CheckpointError(f"weights in {source} do not fit the model: {error}") from None
+        raise ModelFileError(f"weights in {source} do not fit the model: {error}") from None

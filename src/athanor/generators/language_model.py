@@ -209,7 +209,7 @@ class LanguageModel:
         """Rebuild a model saved with `save`.
 
         Raises:
-            CheckpointError: missing, damaged or newer checkpoint.
+            ModelFileError: missing, damaged or newer checkpoint.
         """
         state_dict, description = load_checkpoint(path, CHECKPOINT_KIND)
         model = cls(LanguageModelConfig(**description["config"]), description["seed"])

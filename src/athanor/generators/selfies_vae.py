@@ -243,7 +243,7 @@ class SelfiesVAE:
 
     @classmethod
     def load(cls, path: str | Path) -> SelfiesVAE:
-        """Rebuild a VAE saved with `save` (raises `CheckpointError` if unusable)."""
+        """Rebuild a VAE saved with `save` (raises `ModelFileError` if unusable)."""
         state_dict, description = load_checkpoint(path, CHECKPOINT_KIND)
         model = cls(VAEConfig(**description["config"]), description["seed"])
         center = np.array(description["property_center"])

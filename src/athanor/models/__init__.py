@@ -10,8 +10,7 @@ Every model is registered by name (`surrogate_class("rf")`): ``rf`` (random fore
 Names are imported on first use, so ``import athanor.models`` does not load torch.
 """
 
-from importlib import import_module
-from typing import Any
+from athanor.core.lazy import lazy_getattr
 
 _EXPORTS = {
     "DMPNNRegressor": "athanor.models.dmpnn",
@@ -28,7 +27,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'athanor.models' has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

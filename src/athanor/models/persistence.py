@@ -11,14 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from athanor.core.errors import InputDataError
+from athanor.core.errors import ModelFileError
 
 SCHEMA_VERSION = 1
 CONFIG_FILE = "config.json"
-
-
-class ModelFileError(InputDataError):
-    """A saved model cannot be read: missing, truncated, corrupt, or from a newer Athanor."""
 
 
 def write_config(directory: Path, model: str, params: dict[str, Any], state: dict[str, Any]):

@@ -8,8 +8,7 @@ A study lives in ``<project>/.athanor/tuning.sqlite3`` (Optuna RDB storage): it 
 a kill, and several processes or Ray tasks can work on it at once. Campaigns call `retune`.
 """
 
-from importlib import import_module
-from typing import Any
+from athanor.core.lazy import lazy_getattr
 
 _EXPORTS = {
     "Choice": "athanor.tuning.space",
@@ -34,7 +33,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'athanor.tuning' has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
