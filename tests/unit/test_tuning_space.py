@@ -9,9 +9,9 @@ import pytest
 
 from athanor.core.config import validate_config
 from athanor.core.errors import ConfigError
+from athanor.core.toml_writer import dumps_toml
 from athanor.tuning.config import TuneConfig
 from athanor.tuning.space import SearchSpace, check_space, resolve_space
-from athanor.tuning.toml_writer import dumps_toml
 
 
 def space(**ranges) -> SearchSpace:

@@ -11,10 +11,10 @@ import optuna
 import pandas as pd
 
 from athanor.core.errors import InputDataError
+from athanor.core.toml_writer import dumps_toml
 from athanor.datasets.labelled import SplitData
 from athanor.tuning.config import SurrogateSpec, TrainingConfig, TuneConfig
 from athanor.tuning.objective import build_model, error_on, fit_model
-from athanor.tuning.toml_writer import dumps_toml
 
 logger = logging.getLogger(__name__)
 
