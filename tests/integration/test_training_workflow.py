@@ -143,5 +143,5 @@ def test_evaluate_gives_one_row_per_model_split_and_seed(esol_csv):
     table = evaluate_models(config, progress=False)
     assert len(table) == 8
     summary = summarize_evaluation(table)
-    assert summary["model"].tolist() == ["rf", "rf#2", "rf", "rf#2"]
+    assert summary["model"].tolist() == ["rf", "rf_2", "rf", "rf_2"]
     assert (summary["seeds"] == 2).all() and summary["rmse_std"].notna().all()

@@ -19,6 +19,7 @@ from rdkit import Chem
 from athanor.chem.parse import parse_molecule
 from athanor.core.config import validate_config
 from athanor.core.errors import MoleculeError
+from athanor.core.labels import unique_labels
 from athanor.objectives.aggregate import aggregate
 from athanor.objectives.cache import ScoringCache
 from athanor.objectives.components import Component, make_component
@@ -113,7 +114,7 @@ class Objective:
     def __init__(self, config: ObjectiveConfig):
         self.config = config
         specs = config.component_specs()
-        self.labels = _unique([spec.label for spec in specs])
+        self.labels = unique_labels([spec.label for spec in specs])
         self.components = [make_component(spec.kind, spec.params) for spec in specs]
         self.transforms = [make_desirability(spec.desirability) for spec in specs]
         self.weights = np.array([spec.weight for spec in specs])
@@ -202,16 +203,6 @@ class Objective:
             for label, value in entry.values.items():
                 values[label][i] = value
         return ScoreBatch([p.key for p in parsed], scores, status, reasons, values, calls)
-
-
-def _unique(labels: list[str]) -> list[str]:
-    """Suffix repeated labels (``substructure``, ``substructure_2``, ...)."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label}_{seen[label]}")
-    return out
 
 
 def _collect(reasons: list[list[str]], new: list[str]) -> None:

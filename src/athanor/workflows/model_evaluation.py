@@ -17,6 +17,7 @@ from pydantic import Field
 from tqdm.auto import tqdm
 
 from athanor.core.config import StrictModel, load_toml
+from athanor.core.labels import unique_labels
 from athanor.datasets.labelled import DataConfig, SplitConfig, SplitData, load_split_data
 from athanor.tuning.config import SurrogateSpec
 from athanor.workflows.training import fit_calibrated, test_model
@@ -60,16 +61,6 @@ def load_evaluate_config(path: str | Path) -> EvaluateConfig:
     return config.model_copy(update={"data": config.data.relative_to(Path(path).parent)})
 
 
-def _labels(items: list[str]) -> list[str]:
-    """Names made unique by a ``#k`` suffix on repeats: rf, dmpnn, rf#2."""
-    seen: dict[str, int] = {}
-    labels = []
-    for item in items:
-        seen[item] = seen.get(item, 0) + 1
-        labels.append(item if seen[item] == 1 else f"{item}#{seen[item]}")
-    return labels
-
-
 def _score(spec: SurrogateSpec, data: SplitData, seed: int, config: EvaluateConfig):
     trained, seconds = fit_calibrated(spec, data, config.data, seed, config.coverage)
     metrics = test_model(trained, data.test)[2].xs("z-scaled", level="sigma")
@@ -86,8 +77,8 @@ def evaluate_models(config: EvaluateConfig, progress: bool = True) -> pd.DataFra
     Raises:
         InputDataError, ConfigError: as `athanor.workflows.training.train_model`.
     """
-    models = _labels([spec.model for spec in config.models])
-    splits = _labels([split.fixed or split.strategy for split in config.splits])
+    models = unique_labels([spec.model for spec in config.models])
+    splits = unique_labels([split.fixed or split.strategy for split in config.splits])
     cells = len(splits) * len(config.seeds) * len(models)
     rows = []
     with tqdm(total=cells, disable=not progress, desc="evaluate") as bar:
