@@ -165,3 +165,12 @@ def test_every_data_file_is_package_data():
 def test_import_does_not_load_pandas():
     code = "import sys, athanor.datasets; assert 'pandas' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_published_group_split_keeps_every_dye_in_one_part():
+    from athanor.datasets.labelled import DataConfig, SplitConfig, load_split_data
+
+    data = load_split_data(DataConfig(dataset="absorption"), SplitConfig(fixed="group_by_smiles"))
+    dyes = [set(part.smiles[:, 0]) for part in (data.train, data.val, data.test)]
+    assert data.train.smiles.shape[1] == 2  # dye, solvent
+    assert len(data.test.y) > 2000 and not (dyes[0] & dyes[2]) and not (dyes[1] & dyes[2])
