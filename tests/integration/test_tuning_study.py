@@ -57,6 +57,15 @@ def test_study_resumes_in_the_same_storage(esol_csv, tmp_path):
     assert len(set(params)) == 4  # the resumed run does not repeat the first draws
 
 
+def test_the_first_trial_is_the_model_default(esol_csv, tmp_path):
+    study = run_study(tiny_config(esol_csv, n_trials=1), tmp_path)
+    defaults = surrogate_class("rf")().get_params()
+    assert study.trials[0].params == {
+        "min_samples_leaf": defaults["min_samples_leaf"],
+        "max_features": defaults["max_features"],
+    }
+
+
 def test_study_of_another_config_is_refused_before_any_trial(esol_csv, tmp_path):
     run_study(tiny_config(esol_csv, n_trials=1), tmp_path)
     other = tiny_config(esol_csv, n_trials=1, split={"strategy": "random", "seed": 7})

@@ -22,7 +22,7 @@ from athanor.core.errors import ConfigError
 from athanor.core.parallel import parallel_map
 from athanor.datasets.labelled import load_split_data
 from athanor.tuning.config import TuneConfig
-from athanor.tuning.objective import TrialObjective
+from athanor.tuning.objective import TrialObjective, build_model
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def _pruner(config: TuneConfig) -> optuna.pruners.BasePruner:
 
 
 def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optuna.Study:
-    """Create the study, or load it to resume.
+    """Create the study (its first trial: the model's defaults), or load it to resume.
 
     Args:
         config: the tuning config (its search space is checked first).
@@ -97,6 +97,10 @@ def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optu
         load_if_exists=True,
         pruner=_pruner(config),
     )
+    if not study.trials:  # the defaults first: the tuned model is never worse on validation
+        space = config.search_space()
+        defaults = build_model(config.model, space.fixed, config.seed).get_params()
+        study.enqueue_trial(space.draws_of(defaults))
     study.set_user_attr(FINGERPRINT_ATTR, config.fingerprint())
     study.set_user_attr("objectives", config.objectives)
     study.sampler = _sampler(config, len(study.trials) + worker * WORKER_SEED_STRIDE)
