@@ -55,7 +55,26 @@ STRATEGIES: dict[str, dict] = {
         "surrogate": {"model": "rf", "params": {"n_estimators": 300, "features": "atompair"}},
         "acquisition": {"function": "greedy"},
     },
+    # Athanor's D-MPNN with chemprop's defaults (hidden 300, depth 3, 50 epochs), greedy
     "dmpnn_greedy": {"surrogate": {"model": "dmpnn"}, "acquisition": {"function": "greedy"}},
+    # a lighter D-MPNN (width 200, 30 epochs: about 4x less training) to fit a shared 2-core box
+    "dmpnn_small_greedy": {
+        "surrogate": {
+            "model": "dmpnn",
+            "params": {"hidden_size": 200, "ffn_hidden_size": 200, "epochs": 30},
+        },
+        "acquisition": {"function": "greedy"},
+    },
+    # LightGBM (5 subsampled boosters) on 2048 atom-pair counts, greedy on their mean
+    "lgbm_atompair_greedy": {
+        "surrogate": {"model": "lightgbm", "params": {"features": "atompair_counts"}},
+        "acquisition": {"function": "greedy"},
+    },
+    # Tanimoto-kernel Gaussian process on Morgan counts (atom pairs are not accepted), greedy
+    "gp_morgan_counts_greedy": {
+        "surrogate": {"model": "gp", "params": {"features": "morgan_counts"}},
+        "acquisition": {"function": "greedy"},
+    },
 }
 
 
