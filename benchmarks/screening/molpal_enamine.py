@@ -75,6 +75,11 @@ STRATEGIES: dict[str, dict] = {
         "surrogate": {"model": "gp", "params": {"features": "morgan_counts"}},
         "acquisition": {"function": "greedy"},
     },
+    # the same GP with UCB (mean + 2 sd, MolPAL's default beta)
+    "gp_morgan_counts_ucb": {
+        "surrogate": {"model": "gp", "params": {"features": "morgan_counts"}},
+        "acquisition": {"function": "ucb", "beta": 2.0},
+    },
 }
 
 
