@@ -7,7 +7,8 @@ from __future__ import annotations
 import copy
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,17 @@ logger = logging.getLogger(__name__)
 EpochCallback = Callable[[int, float], None]
 """``on_epoch(epoch, val_loss)``, called after each epoch's validation; an exception it raises
 (e.g. ``optuna.TrialPruned``) stops the training and propagates to the caller."""
+
+
+@contextmanager
+def torch_threads(n_threads: int) -> Iterator[None]:
+    """Run with ``n_threads`` torch intra-op threads, then restore the previous number."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @dataclass(frozen=True)
