@@ -80,6 +80,11 @@ STRATEGIES: dict[str, dict] = {
         "surrogate": {"model": "gp", "params": {"features": "morgan_counts"}},
         "acquisition": {"function": "ucb", "beta": 2.0},
     },
+    # the same GP on 2048-bit atom-pair counts (the features of MolPAL's RF baseline)
+    "gp_atompair_counts_ucb": {
+        "surrogate": {"model": "gp", "params": {"features": "atompair_counts"}},
+        "acquisition": {"function": "ucb", "beta": 2.0},
+    },
 }
 
 

@@ -82,8 +82,9 @@ def test_gp_refuses_descriptor_features():
         TanimotoGPSurrogate(features="descriptors").fit(SMILES, Y)
 
 
-def test_gp_std_grows_away_from_the_training_data():
-    model = TanimotoGPSurrogate().fit(SMILES, Y[:, 0])
+@pytest.mark.parametrize("features", ["morgan", "atompair_counts"])
+def test_gp_std_grows_away_from_the_training_data(features):
+    model = TanimotoGPSurrogate(features=features).fit(SMILES, Y[:, 0])
     near, far = model.predict([SMILES[0], "FC(F)(F)C(F)(F)C(F)(F)S(=O)(=O)O"]).std[:, 0]
     assert far > near
 

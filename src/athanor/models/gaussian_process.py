@@ -108,13 +108,16 @@ class TaskPosterior:
         return draws * self.scale + self.center
 
 
+FINGERPRINTS = ("morgan", "morgan_counts", "atompair", "atompair_counts")
+
+
 @register("gp")
 class TanimotoGPSurrogate(FeatureSurrogate):
     """Exact GP regression with a Tanimoto kernel, one GP per task.
 
     Args:
-        features: ``"morgan"`` (bits) or ``"morgan_counts"``.
-        radius, n_bits: Morgan fingerprint settings.
+        features: ``"morgan"``, ``"atompair"`` (bits) or their ``_counts`` (MinMax kernel).
+        radius, n_bits: fingerprint settings (radius: Morgan only).
         noise: noise variance as a fraction of each task's target variance; None (default)
             fits it by maximum marginal likelihood.
         n_samples: joint posterior draws returned by `predict` (0: no samples; memory grows
@@ -140,8 +143,10 @@ class TanimotoGPSurrogate(FeatureSurrogate):
         self.seed = seed
 
     def _fit_tasks(self, features: np.ndarray, targets: np.ndarray) -> None:
-        if self.features not in ("morgan", "morgan_counts"):
-            raise ConfigError("the Tanimoto GP needs features 'morgan' or 'morgan_counts'")
+        if self.features not in FINGERPRINTS:
+            raise ConfigError(
+                f"the Tanimoto GP needs fingerprint features: {', '.join(FINGERPRINTS)}"
+            )
         self.posteriors_ = [
             TaskPosterior.fit(features[rows], targets[rows, task], self.noise)
             for task in range(targets.shape[1])
