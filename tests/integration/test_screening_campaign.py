@@ -106,6 +106,18 @@ def test_ask_tell_resumes_a_half_told_batch(tmp_path):
     assert (status.round, status.ok, status.failed, status.pending) == (1, 8, 12, 20)
 
 
+def test_the_next_batch_does_not_depend_on_the_order_results_arrived(tmp_path):
+    config = load_screening_config(_write_campaign(tmp_path, rounds=1))
+    batches = []
+    for order in (1, -1):
+        with Store.open(tmp_path / f"order{order}") as store:
+            campaign = ScreeningCampaign.open(store, config)
+            first = campaign.ask()["smiles"].tolist()[::order]
+            campaign.tell({s: oracle_functions.logp_tpsa(s) for s in first})
+            batches.append(campaign.ask()["smiles"].tolist())
+    assert batches[0] == batches[1]
+
+
 RETUNE = "[retune]\nevery_rounds = 2\nbudget_s = 60\nmax_trials = 3\n[executor]"
 
 

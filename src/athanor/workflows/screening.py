@@ -123,7 +123,10 @@ class ScreeningCampaign:
         """Every molecule with a successful result for this oracle: ``value_<i>`` and
         ``utility_<i>`` (larger is better) of each objective i, and ``value``/``utility`` of
         the primary one (i = 0)."""
+        # in molecule order, not in the order results arrived: the same seed gives the same
+        # surrogate however the workers' timings fell
         frame = self.store.latest_values(self.oracle.fingerprint)
+        frame = frame.sort_values("molecule_id", kind="stable").reset_index(drop=True)
         columns: dict[str, np.ndarray] = {}
         for i, objective in enumerate(self.config.all_objectives):
             values = objective_values(frame, objective) if len(frame) else np.array([])
