@@ -1,6 +1,7 @@
 """One Athanor benchmark step in its own process, as chemprop's CLI: ``train`` or ``predict``.
 
 python athanor_unit.py train FOLDER MODEL_DIR --columns smiles,solvent --epochs 50 --seed 0
+python athanor_unit.py train FOLDER MODEL_DIR --ensemble-size 5     # deep ensemble of D-MPNNs
 python athanor_unit.py predict FOLDER MODEL_DIR --columns smiles --output predictions.csv
 """
 
@@ -27,13 +28,20 @@ def main() -> None:
     parser.add_argument("--columns", default="smiles")
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ensemble-size", type=int, default=1, help="networks (seeds seed, ...)")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
     torch.set_num_threads(1)
     columns = args.columns.split(",")
     if args.step == "train":
         train, val = (pd.read_csv(args.folder / f"{part}.csv") for part in ("train", "val"))
-        model = DMPNNRegressor(epochs=args.epochs, seed=args.seed)
+        uncertainty = "ensemble" if args.ensemble_size > 1 else "none"
+        model = DMPNNRegressor(
+            epochs=args.epochs,
+            seed=args.seed,
+            uncertainty=uncertainty,
+            ensemble_size=args.ensemble_size,
+        )
         validation = (_molecules(val, columns), val["y"].to_numpy())
         model.fit(_molecules(train, columns), train["y"].to_numpy(), val=validation)
         model.save(args.model)

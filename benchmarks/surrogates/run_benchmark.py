@@ -33,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 WORK = REPO / "benchmarks" / "_work" / "surrogates"
 CHEMPROP_VENV = REPO / "benchmarks" / ".venv-chemprop"
-MODELS = ("chemprop", "athanor")
+MEMBERS = {"chemprop": 1, "athanor": 1, "athanor_ens5": 5}  # networks trained per unit
+MODELS = tuple(MEMBERS)
 
 
 def setup_chemprop_venv() -> None:
@@ -81,11 +82,12 @@ def chemprop_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: 
     return train, predict
 
 
-def athanor_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: int):
+def athanor_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: int, members: int):
     script = [sys.executable, str(HERE / "athanor_unit.py")]
     columns = ",".join(smiles_columns(dataset))
     train = [*script, "train", str(folder), str(out / "model"), "--columns", columns,
-             "--epochs", str(epochs), "--seed", str(seed)]  # fmt: skip
+             "--epochs", str(epochs), "--seed", str(seed),
+             "--ensemble-size", str(members)]  # fmt: skip
 
     def predict() -> list[str]:
         return [*script, "predict", str(folder), str(out / "model"), "--columns", columns,
@@ -107,8 +109,11 @@ def run_unit(dataset: str, split: str, seed: int, folder: Path, model: str, epoc
     out.mkdir(parents=True, exist_ok=True)
     n_test = write_predict_file(folder)
     n_train = len(pd.read_csv(folder / "train.csv"))
-    commands = chemprop_commands if model == "chemprop" else athanor_commands
-    train, predict = commands(folder, out, dataset, seed, epochs)
+    members = MEMBERS[model]
+    if model == "chemprop":
+        train, predict = chemprop_commands(folder, out, dataset, seed, epochs)
+    else:
+        train, predict = athanor_commands(folder, out, dataset, seed, epochs, members)
     train_run = timed_child(train, out / "train.log")
     predict_run = timed_child(predict(), out / "predict.log")
     observed = pd.read_csv(folder / "predict.csv")["y"].to_numpy()
@@ -116,11 +121,12 @@ def run_unit(dataset: str, split: str, seed: int, folder: Path, model: str, epoc
     error = predicted[:n_test] - observed[:n_test]
     return {
         "dataset": dataset, "split": split, "seed": seed, "model": model, "epochs": epochs,
+        "members": members,
         "n_train": n_train, "n_test": n_test, "n_predicted": len(observed),
         "rmse": float(np.sqrt(np.mean(error**2))), "mae": float(np.mean(np.abs(error))),
         "train_wall_s": train_run["wall_s"], "train_cpu_s": train_run["cpu_s"],
         "predict_wall_s": predict_run["wall_s"], "predict_cpu_s": predict_run["cpu_s"],
-        "train_mol_per_cpu_s": n_train * epochs / train_run["cpu_s"],
+        "train_mol_per_cpu_s": n_train * epochs * members / train_run["cpu_s"],
         "predict_mol_per_cpu_s": len(observed) / predict_run["cpu_s"],
         "peak_rss_mb": max(train_run["rss_mb"], predict_run["rss_mb"]),
     }  # fmt: skip

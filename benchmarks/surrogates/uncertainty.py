@@ -1,0 +1,148 @@
+"""Uncertainty of Athanor's D-MPNNs through the product's training workflow, one thread.
+
+    nice -n 10 python benchmarks/surrogates/uncertainty.py                  # resumable
+    python benchmarks/surrogates/uncertainty.py --report                    # tables only
+
+Each (dataset, split seed, method) unit is one `athanor.workflows.training.train_model` run:
+fit on train (best epoch on validation), z-scaling and 90 % conformal intervals fitted on the
+validation part, scored on the test part. ESOL, FreeSolv and Lipophilicity use the product's
+scaffold split (``strategy = "scaffold"``, seeds 0, 1, 2; not the benchmark's split files),
+absorption its published ``fixed = "scaffold"`` split. One JSON per unit under
+``benchmarks/_work/surrogates/uncertainty/``; ``results_uncertainty.{json,md}`` here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from athanor.datasets.labelled import DataConfig, SplitConfig
+from athanor.tuning.config import SurrogateSpec
+from athanor.workflows.training import TrainConfig, train_model
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE.parents[1] / "benchmarks" / "_work" / "surrogates" / "uncertainty"
+DATASETS = ("freesolv", "esol", "lipophilicity", "absorption")
+METHODS = ("ensemble", "mve")
+REPORTED = ("rmse", "conformal_coverage", "error_sigma_spearman", "coverage_90", "nll")
+
+
+def unit_config(dataset: str, seed: int, method: str, epochs: int, members: int) -> TrainConfig:
+    """The training config of one unit: D-MPNN with chemprop's defaults but the uncertainty."""
+    params = {"epochs": epochs, "uncertainty": method}
+    if method == "ensemble":
+        params["ensemble_size"] = members
+    split = SplitConfig(fixed="scaffold") if dataset == "absorption" else SplitConfig(seed=seed)
+    return TrainConfig(
+        surrogate=SurrogateSpec(model="dmpnn", params=params),
+        data=DataConfig(dataset=dataset),
+        split=split,
+        seed=seed,
+        coverage=0.9,
+    )
+
+
+def run_unit(dataset: str, seed: int, method: str, epochs: int, members: int) -> dict:
+    """Train, calibrate and test one model; the test metrics of raw and z-scaled σ."""
+    name = f"{dataset}__scaffold__{seed}__{method}"
+    config = unit_config(dataset, seed, method, epochs, members)
+    start = time.process_time()
+    result = train_model(config, WORK / "runs" / name)
+    cpu_s = time.process_time() - start
+    metrics = result.metrics.reset_index()
+    row = {
+        "dataset": dataset, "split": "fixed scaffold" if dataset == "absorption" else "scaffold",
+        "seed": seed, "method": method, "members": members if method == "ensemble" else 1,
+        "epochs": epochs, "n_test": int(metrics["n"].iloc[0]), "cpu_s": cpu_s,
+        "fit_wall_s": result.fit_seconds,
+    }  # fmt: skip
+    for sigma, part in metrics.groupby("sigma"):
+        key = "raw" if sigma == "raw" else "z"
+        for metric in REPORTED:
+            row[f"{metric}_{key}"] = float(part[metric].iloc[0])
+    return row
+
+
+def write_report(results: Path, destination: Path) -> pd.DataFrame:
+    """Mean ± sd over seeds per (dataset, method): results_uncertainty.json and .md."""
+    rows = [json.loads(path.read_text()) for path in sorted(results.glob("*.json"))]
+    if not rows:
+        return pd.DataFrame()
+    (destination / "results_uncertainty.json").write_text(json.dumps(rows, indent=1))
+    frame = pd.DataFrame(rows)
+    columns = {
+        "rmse_raw": "test RMSE",
+        "conformal_coverage_raw": "90 % conformal coverage",
+        "error_sigma_spearman_raw": "Spearman(\\|err\\|, σ)",
+        "coverage_90_raw": "Gaussian 90 % coverage, raw σ",
+        "coverage_90_z": "Gaussian 90 % coverage, z-scaled σ",
+    }
+    lines = [
+        "| dataset | split | method | seeds | epochs | " + " | ".join(columns.values()) + " |",
+        "|---|---|---|---|---|" + "---|" * len(columns),
+    ]
+    for (dataset, method), group in frame.groupby(["dataset", "method"], sort=False):
+        cells = [
+            f"{group[c].mean():.3f} ± {group[c].std():.3f}"
+            if len(group) > 1
+            else f"{group[c].mean():.3f}"
+            for c in columns
+        ]
+        label = f"ensemble of {group['members'].iloc[0]}" if method == "ensemble" else method
+        lines.append(
+            f"| {dataset} | {group['split'].iloc[0]} | {label} | {len(group)} "
+            f"| {group['epochs'].iloc[0]} | " + " | ".join(cells) + " |"
+        )
+    goal = frame["conformal_coverage_raw"].between(0.88, 0.92)
+    lines += [
+        "",
+        f"Units with conformal coverage in 88–92 %: {int(goal.sum())} of {len(frame)}.",
+    ]
+    (destination / "results_uncertainty.md").write_text("\n".join(lines) + "\n")
+    return frame
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report", action="store_true", help="only write the tables")
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--ensemble-size", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--absorption-epochs", type=int, default=10)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    results = WORK / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    units = [] if args.report else [
+        (dataset, seed, method)
+        for seed in args.seeds
+        for dataset in args.datasets
+        for method in args.methods
+        if dataset != "absorption" or seed == args.seeds[0]  # one fixed split
+    ]  # fmt: skip
+    for dataset, seed, method in units:
+        path = results / f"{dataset}__scaffold__{seed}__{method}.json"
+        if path.exists():
+            continue
+        epochs = args.absorption_epochs if dataset == "absorption" else args.epochs
+        print(f"{dataset} seed {seed} {method} ...", flush=True)
+        row = run_unit(dataset, seed, method, epochs, args.ensemble_size)
+        path.write_text(json.dumps(row, indent=1))
+        print(
+            f"  rmse {row['rmse_raw']:.3f}  conformal {row['conformal_coverage_raw']:.3f}  "
+            f"spearman {row['error_sigma_spearman_raw']:.3f}",
+            flush=True,
+        )
+        write_report(results, HERE)
+    write_report(results, HERE)
+
+
+if __name__ == "__main__":
+    main()
