@@ -20,7 +20,7 @@ from athanor.core.config import StrictModel, load_toml
 from athanor.core.labels import unique_labels
 from athanor.datasets.labelled import DataConfig, SplitConfig, SplitData, load_split_data
 from athanor.tuning.config import SurrogateSpec
-from athanor.workflows.training import fit_calibrated, test_model
+from athanor.workflows.training import fit_calibrated, score_on_part
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def load_evaluate_config(path: str | Path) -> EvaluateConfig:
 
 def _score(spec: SurrogateSpec, data: SplitData, seed: int, config: EvaluateConfig):
     trained, seconds = fit_calibrated(spec, data, config.data, seed, config.coverage)
-    metrics = test_model(trained, data.test)[2].xs("z-scaled", level="sigma")
+    metrics = score_on_part(trained, data.test)[2].xs("z-scaled", level="sigma")
     return metrics.assign(fit_seconds=seconds)
 
 

@@ -60,11 +60,15 @@ class TrainedModel:
         self, smiles: np.ndarray | list, conditions: np.ndarray | None = None
     ) -> CalibratedPrediction:
         """Calibrated predictions for n molecules (or (n, n_components) SMILES)."""
-        prediction = self.surrogate.predict(smiles, conditions=conditions)
+        return self.calibrate(self.surrogate.predict(smiles, conditions=conditions))
+
+    def calibrate(self, raw: Prediction) -> CalibratedPrediction:
+        """The surrogate's raw prediction with z-scaled σ and conformal intervals (unchanged,
+        without intervals, when the model has no calibration)."""
         if self.zscaling is None or self.conformal is None:
-            return CalibratedPrediction(prediction)
-        lower, upper = self.conformal.predict_interval(prediction)
-        return CalibratedPrediction(self.zscaling.transform(prediction), lower, upper)
+            return CalibratedPrediction(raw)
+        lower, upper = self.conformal.predict_interval(raw)
+        return CalibratedPrediction(self.zscaling.transform(raw), lower, upper)
 
     def task_names(self, n_tasks: int) -> list[str]:
         """The target names, or ``task_0``, ... when the model was saved without them."""

@@ -84,13 +84,6 @@ def _check_parts(data: SplitData, coverage: float) -> None:
         )
 
 
-def _calibrate(trained: TrainedModel, raw: Prediction) -> CalibratedPrediction:
-    if trained.conformal is None or trained.zscaling is None:
-        return CalibratedPrediction(raw)
-    lower, upper = trained.conformal.predict_interval(raw)
-    return CalibratedPrediction(trained.zscaling.transform(raw), lower, upper)
-
-
 def _test_metrics(
     part: Part, raw: Prediction, calibrated: CalibratedPrediction, names: list[str]
 ) -> pd.DataFrame:
@@ -150,12 +143,12 @@ def fit_calibrated(
     return replace(trained, zscaling=zscaling, conformal=conformal), seconds
 
 
-def test_model(
+def score_on_part(
     trained: TrainedModel, part: Part
 ) -> tuple[Prediction, CalibratedPrediction, pd.DataFrame]:
     """Raw and calibrated predictions of a part, and their metrics (see `TrainResult`)."""
     raw = trained.surrogate.predict(part.smiles, conditions=part.conditions)
-    calibrated = _calibrate(trained, raw)
+    calibrated = trained.calibrate(raw)
     metrics = _test_metrics(part, raw, calibrated, trained.task_names(raw.n_tasks))
     return raw, calibrated, metrics
 
@@ -189,7 +182,7 @@ def train_model(config: TrainConfig, output: str | Path) -> TrainResult:
         config.surrogate, data, config.data, config.seed, config.coverage
     )
     trained.save(output)
-    raw, calibrated, metrics = test_model(trained, data.test)
+    raw, calibrated, metrics = score_on_part(trained, data.test)
     metrics.to_csv(output / "test_metrics.csv")
     names = trained.task_names(raw.n_tasks)
     frame = predictions_frame(data.test, trained.smiles_columns, calibrated, names)
