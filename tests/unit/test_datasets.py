@@ -171,6 +171,8 @@ def test_published_group_split_keeps_every_dye_in_one_part():
     from athanor.datasets.labelled import DataConfig, SplitConfig, load_split_data
 
     data = load_split_data(DataConfig(dataset="absorption"), SplitConfig(fixed="group_by_smiles"))
-    dyes = [set(part.smiles[:, 0]) for part in (data.train, data.val, data.test)]
+    parts = (data.train, data.val, data.test, data.calibration)
+    dyes = [set(part.smiles[:, 0]) for part in parts]
     assert data.train.smiles.shape[1] == 2  # dye, solvent
     assert len(data.test.y) > 2000 and not (dyes[0] & dyes[2]) and not (dyes[1] & dyes[2])
+    assert dyes[3] and not (dyes[1] & dyes[3])  # calibration dyes are held out of validation

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from athanor.chem.parse import smiles_problem
 from athanor.core.config import StrictModel
@@ -76,12 +76,16 @@ class SplitConfig(StrictModel):
         seed: seed of the split.
         fixed: name of a shipped data set's published split (e.g. ``"group_by_smiles"`` for
             ``absorption``); replaces strategy, sizes and seed.
+        calibration: share of the validation part held out, by the same strategy, to
+            calibrate uncertainty (σ scaling, conformal intervals) on rows that did not choose
+            the model's epoch; 0 calibrates on the whole validation part.
     """
 
     strategy: str = "scaffold"
     sizes: tuple[float, float, float] = (0.8, 0.1, 0.1)
     seed: int = 0
     fixed: str | None = None
+    calibration: float = Field(default=0.5, ge=0, lt=1)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,17 @@ class Part:
     y: np.ndarray
     conditions: np.ndarray | None
 
+    def __add__(self, other: Part) -> Part:
+        """The rows of both parts, these first."""
+        conditions = None
+        if self.conditions is not None and other.conditions is not None:
+            conditions = np.concatenate([self.conditions, other.conditions])
+        return Part(
+            smiles=np.concatenate([self.smiles, other.smiles]),
+            y=np.concatenate([self.y, other.y]),
+            conditions=conditions,
+        )
+
     def as_validation(self) -> tuple:
         """The ``val`` argument of `Surrogate.fit`."""
         if self.conditions is None:
@@ -107,11 +122,34 @@ class Part:
 
 @dataclass(frozen=True)
 class SplitData:
-    """Train (fit), validation (model selection, calibration) and test (final scores)."""
+    """Train (fit), validation (model selection), calibration (uncertainty; None: the
+    validation part calibrates too) and test (final scores)."""
 
     train: Part
     val: Part
     test: Part
+    calibration: Part | None = None
+
+    def calibration_part(self, needed: int = 0) -> Part:
+        """The rows that calibrate uncertainty: the calibration rows, or the whole validation
+        part (validation + calibration rows) when they are fewer than `needed`."""
+        if self.calibration is None:
+            return self.val
+        if len(self.calibration.y) >= needed:
+            return self.calibration
+        logger.warning(
+            "%d calibration rows are too few (%d needed): calibrating on the whole validation "
+            "part, which also chose the model's epoch",
+            len(self.calibration.y),
+            needed,
+        )
+        return self.val + self.calibration
+
+    def sizes(self) -> dict[str, int]:
+        """Rows per part (calibration 0 when the validation part calibrates)."""
+        parts = {"train": self.train, "val": self.val, "test": self.test}
+        sizes = {name: len(part.y) for name, part in parts.items()}
+        return sizes | {"calibration": 0 if self.calibration is None else len(self.calibration.y)}
 
 
 def _usable_rows(frame: pd.DataFrame, config: DataConfig, lines: np.ndarray) -> pd.DataFrame:
@@ -178,30 +216,53 @@ def _part(frame: pd.DataFrame, config: DataConfig) -> Part:
     )
 
 
-def _fixed_split(data: DataConfig, name: str) -> SplitData:
+def _fixed_frames(data: DataConfig, name: str) -> dict[str, pd.DataFrame]:
     if data.dataset is None:
         raise InputDataError("a fixed split needs a shipped 'dataset', not a file")
     frames = load_splits(data.dataset, name)
-    parts = {part: _part(_check_columns(frames[part], data), data) for part in SPLIT_PARTS}
-    return SplitData(**parts)
+    return {part: _check_columns(frames[part], data) for part in SPLIT_PARTS}
+
+
+def _strategy_frames(data: DataConfig, split: SplitConfig) -> dict[str, pd.DataFrame]:
+    from athanor.splits import make_split
+
+    frame = read_frame(data)
+    first = frame[data.columns()[0][0]].astype(str).tolist()
+    indices = make_split(split.strategy, first, split.sizes, split.seed)
+    return {part: frame.iloc[getattr(indices, part)] for part in SPLIT_PARTS}
+
+
+def _hold_out_calibration(
+    val: pd.DataFrame, data: DataConfig, split: SplitConfig
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(validation, calibration) rows: `split.calibration` of the validation part split off
+    by the split's strategy (by molecule for a fixed split: a dye stays on one side)."""
+    from athanor.splits import make_split
+
+    if split.calibration == 0:
+        return val, None
+    strategy = "group" if split.fixed is not None else split.strategy
+    first = val[data.columns()[0][0]].astype(str).tolist()
+    sizes = (1 - split.calibration, split.calibration, 0.0)
+    indices = make_split(strategy, first, sizes, split.seed)
+    return val.iloc[indices.train], val.iloc[indices.val]
 
 
 def load_split_data(data: DataConfig, split: SplitConfig) -> SplitData:
     """Read the data and split it: a data set's fixed split, or the configured strategy, sizes
-    and seed applied to the first molecule column.
+    and seed applied to the first molecule column; then hold out the calibration rows.
 
     Raises:
         InputDataError: a missing column, an unknown strategy or fixed split.
     """
-    from athanor.splits import make_split
-
     if split.fixed is not None:
-        return _fixed_split(data, split.fixed)
-    frame = read_frame(data)
-    first = frame[data.columns()[0][0]].astype(str).tolist()
-    indices = make_split(split.strategy, first, split.sizes, split.seed)
+        frames = _fixed_frames(data, split.fixed)
+    else:
+        frames = _strategy_frames(data, split)
+    val, calibration = _hold_out_calibration(frames["val"], data, split)
     return SplitData(
-        train=_part(frame.iloc[indices.train], data),
-        val=_part(frame.iloc[indices.val], data),
-        test=_part(frame.iloc[indices.test], data),
+        train=_part(frames["train"], data),
+        val=_part(val, data),
+        test=_part(frames["test"], data),
+        calibration=None if calibration is None else _part(calibration, data),
     )

@@ -1,5 +1,6 @@
-"""Train one surrogate on a split data set: fit on train, calibrate on validation, score the
-test part, and save the model with everything needed to trust and reuse it.
+"""Train one surrogate on a split data set: fit on train (epochs chosen on validation),
+calibrate uncertainty on held-out calibration rows, score the test part, and save the model
+with everything needed to trust and reuse it.
 
 >>> result = train_model(load_train_config("train.toml"), "models/esol-dmpnn")
 >>> result.metrics          # one row per task and σ (raw, z-scaled)
@@ -72,16 +73,19 @@ def load_train_config(path: str | Path) -> TrainConfig:
     return config.model_copy(update={"data": config.data.relative_to(Path(path).parent)})
 
 
-def _check_parts(data: SplitData, coverage: float) -> None:
-    needed = int(np.ceil(coverage / (1 - coverage)))
-    sizes = {name: len(getattr(data, name).y) for name in ("train", "val", "test")}
-    if sizes["train"] == 0 or sizes["test"] == 0:
+def _calibration_rows(data: SplitData, coverage: float) -> Part:
+    """The rows that calibrate `coverage` intervals, checked before any fitting."""
+    needed = int(np.ceil(coverage / (1 - coverage) - 1e-9))  # 9 rows for 90 % intervals
+    sizes = data.sizes()
+    if sizes["train"] == 0 or sizes["val"] == 0 or sizes["test"] == 0:
         raise InputDataError(f"the split left an empty part: {sizes}")
-    if sizes["val"] < needed:
+    rows = data.calibration_part(needed)
+    if len(rows.y) < needed:
         raise InputDataError(
-            f"the validation part has {sizes['val']} rows; {needed} are needed to calibrate "
+            f"the validation part has {len(rows.y)} rows; {needed} are needed to calibrate "
             f"{coverage:.0%} intervals (use more data or other split sizes)"
         )
+    return rows
 
 
 def _test_metrics(
@@ -120,15 +124,15 @@ def fit_calibrated(
     spec: SurrogateSpec, data: SplitData, columns: DataConfig, seed: int, coverage: float
 ) -> tuple[TrainedModel, float]:
     """Fit on train (validation for early stopping), then calibrate σ and conformal intervals
-    on the validation part (not for a model whose σ is 0: it has no uncertainty).
+    on the calibration rows (not for a model whose σ is 0: it has no uncertainty).
 
     Returns:
         The trained model and the wall-clock seconds of the fit.
     """
-    _check_parts(data, coverage)
+    calibrating = _calibration_rows(data, coverage)
     surrogate = build_model(spec.model, spec.params, seed)
     seconds = fit_model(surrogate, data)
-    validation = surrogate.predict(data.val.smiles, conditions=data.val.conditions)
+    validation = surrogate.predict(calibrating.smiles, conditions=calibrating.conditions)
     smiles, targets = columns.columns()
     trained = TrainedModel(surrogate, smiles, targets, columns.conditions)
     if not np.all(validation.std > 0):
@@ -138,8 +142,8 @@ def fit_calibrated(
             spec.model,
         )
         return trained, seconds
-    zscaling = ZScaling().fit(validation, data.val.y)
-    conformal = ConformalRegressor(coverage).fit(validation, data.val.y)
+    zscaling = ZScaling().fit(validation, calibrating.y)
+    conformal = ConformalRegressor(coverage).fit(validation, calibrating.y)
     return replace(trained, zscaling=zscaling, conformal=conformal), seconds
 
 
@@ -157,7 +161,7 @@ def _write_run(config: TrainConfig, data: SplitData, seconds: float, output: Pat
     run = {
         "config": config.model_dump(mode="json"),
         "seed": config.seed,
-        "split_sizes": {name: len(getattr(data, name).y) for name in ("train", "val", "test")},
+        "split_sizes": data.sizes(),
         "fit_seconds": seconds,
         "environment": environment(),
     }

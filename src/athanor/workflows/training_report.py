@@ -77,11 +77,11 @@ def write_training_report(
     if importlib.util.find_spec("matplotlib") is None:
         logger.warning("no report: matplotlib is missing (pip install 'athanor[plots]')")
         return None
-    sizes = {name: len(getattr(data, name).y) for name in ("train", "val", "test")}
     report = HtmlReport(
         f"{trained.surrogate.name} model of {', '.join(trained.task_names(raw.n_tasks))}"
     )
-    report.paragraph(f"Rows: {sizes}. Calibration fitted on the validation part.")
+    where = "the validation part" if data.calibration is None else "the calibration rows"
+    report.paragraph(f"Rows: {data.sizes()}. Uncertainty calibrated on {where}.")
     report.table(metrics.reset_index(), caption="Test metrics (σ raw and z-scaled)")
     _task_figures(report, trained, data, raw, calibrated)
     if config_text:

@@ -1,0 +1,105 @@
+"""Surrogate-screened generation: propose many, send only the most promising to the scorer.
+
+A `ScreenedGenerator` wraps any generator. Once `warmup` molecules have been scored, each
+`ask(n)` draws ``oversample * n`` proposals from the inner generator, predicts their scores
+with a surrogate model trained on every score told so far, and returns the `n` with the
+highest upper bound (mean + beta * std). When the score is an expensive oracle (or a budget
+counts unique calls, as in PMO), the oracle is spent on the candidates the model believes in;
+the inner generator is told only the scores of the molecules actually sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+
+from athanor.core.errors import ConfigError
+from athanor.generators.base import Generator
+
+log = logging.getLogger(__name__)
+
+
+class ScreenedGenerator(Generator):
+    """A generator whose proposals are ranked by a surrogate of the score before scoring.
+
+    Args:
+        generator: the inner generator (its unsent proposals are dropped: it never sees them
+            again, so a novelty-seeking generator keeps proposing new molecules).
+        surrogate: a registered surrogate model name (`athanor.models`), e.g. ``"lightgbm"``.
+        params: keyword arguments of the surrogate.
+        oversample: proposals drawn from the inner generator per molecule returned.
+        warmup: scores needed before screening starts (until then proposals pass through).
+        refit_every: retrain after this many new scores (1: after every `tell`).
+        beta: weight of the surrogate's std in the ranking (0: greedy on the mean).
+        seed: seed of the surrogate.
+    """
+
+    name = "screened"
+
+    def __init__(
+        self,
+        generator: Generator,
+        surrogate: str = "lightgbm",
+        params: dict | None = None,
+        oversample: int = 5,
+        warmup: int = 200,
+        refit_every: int = 1,
+        beta: float = 0.0,
+        seed: int = 0,
+    ):
+        if oversample < 1 or warmup < 2 or refit_every < 1:
+            raise ConfigError("screened: oversample ≥ 1, warmup ≥ 2 and refit_every ≥ 1")
+        self.generator = generator
+        self.surrogate = surrogate
+        self.params = params or {}
+        self.oversample = oversample
+        self.warmup = warmup
+        self.refit_every = refit_every
+        self.beta = beta
+        self.seed = seed
+        self.scores_: dict[str, float] = {}
+        self.model_ = None
+        self.n_fitted_ = 0
+
+    def get_params(self) -> dict:
+        inner = {"name": self.generator.name, **self.generator.get_params()}
+        own = {k: v for k, v in vars(self).items() if not k.endswith("_") and k != "generator"}
+        return own | {"generator": inner}
+
+    def ask(self, n: int) -> list[str]:
+        """`n` proposals: the best-ranked of ``oversample * n`` once the surrogate is ready."""
+        if self.model_ is None:
+            return self.generator.ask(n)
+        candidates = self.generator.ask(self.oversample * n)
+        if len(candidates) <= n:
+            return candidates
+        prediction = self.model_.predict(candidates)
+        bound = prediction.mean[:, 0] + self.beta * prediction.std[:, 0]
+        order = np.argsort(-np.nan_to_num(bound, nan=-np.inf), kind="stable")
+        return [candidates[i] for i in order[:n]]
+
+    def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
+        """Tell the inner generator, remember the scores, retrain when due."""
+        scores = np.asarray(scores, dtype=float)
+        self.generator.tell(smiles, scores)
+        for s, score in zip(smiles, scores, strict=True):
+            if np.isfinite(score):
+                self.scores_[s] = float(score)
+        due = len(self.scores_) - self.n_fitted_ >= self.refit_every
+        if len(self.scores_) >= self.warmup and due:
+            self._refit()
+
+    def _refit(self) -> None:
+        from athanor.models import surrogate_class  # torch-heavy registry: on first use
+
+        smiles = list(self.scores_)
+        y = np.fromiter(self.scores_.values(), float, len(smiles))[:, None]
+        try:
+            model = surrogate_class(self.surrogate)(**({"seed": self.seed} | self.params))
+        except TypeError as error:
+            raise ConfigError(f"screened surrogate '{self.surrogate}': {error}") from None
+        self.model_ = model.fit(smiles, y)
+        self.n_fitted_ = len(smiles)
+        log.debug("screening surrogate refitted on %d molecules", len(smiles))
