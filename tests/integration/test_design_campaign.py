@@ -12,6 +12,7 @@ from athanor.core.config import validate_config
 from athanor.core.errors import ConfigError
 from athanor.generators.base import Generator
 from athanor.generators.registry import register_generator
+from athanor.generators.screened import ScreenedGenerator
 from athanor.objectives import Component, register_component
 from athanor.workflows.design import DesignCampaign
 from athanor.workflows.design_config import DesignConfig
@@ -60,12 +61,15 @@ GRAPH_GA = {"name": "graph_ga", "params": {"n_initial": 20, "initial_smiles": LI
 COUNTED = {"components": [{"kind": "test_counted_qed"}]}
 
 
-def _config(objective: dict = COUNTED, generator: dict = GRAPH_GA, **budget) -> DesignConfig:
+def _config(
+    objective: dict = COUNTED, generator: dict = GRAPH_GA, loop: dict | None = None, **budget
+) -> DesignConfig:
     table = {
         "name": "test",
         "generator": generator,
         "objective": objective,
         "budget": {"oracle_calls": 60, "batch_size": 20} | budget,
+        "loop": loop or {},
     }
     return validate_config(DesignConfig, table)
 
@@ -167,3 +171,12 @@ def test_closed_loop_screens_with_a_surrogate_and_scores_with_the_oracle(store):
     history = campaign.history()
     hits = (history["logp"].between(2, 3) & (history["sa"] <= 3.5)).to_numpy()
     assert hits[30:].mean() >= hits[:30].mean()  # screened rounds find hits at least as often
+
+
+def test_loop_without_oracle_components_screens_the_whole_score(store):
+    loop = {"surrogate": "rf", "params": {"n_estimators": 20}, "candidates": 40, "warmup": 20}
+    campaign = DesignCampaign.open(store, _config(loop=loop, oracle_calls=40, batch_size=10))
+    status = campaign.run()
+    assert status.calls == 40 and campaign.screen is None
+    assert isinstance(campaign.generator, ScreenedGenerator)
+    assert campaign.generator.oversample == 4 and campaign.generator.n_fitted_ >= 30

@@ -62,3 +62,27 @@ def test_bad_settings_and_unknown_surrogate_parameters_are_config_errors(library
     batch = screened.ask(2)
     with pytest.raises(ConfigError, match="leaves"):
         screened.tell(batch, np.array([1.0, 2.0]))
+
+
+def test_unreadable_strings_are_ranked_last_and_never_learnt(library):
+    screened = ScreenedGenerator(_library_walker(library), "rf", {"n_estimators": 5}, warmup=4)
+    batch = [*screened.ask(5), "C1CC", "not a smiles"]
+    screened.tell(batch, np.array([1.0, 2.0, 3.0, 4.0, 5.0, 0.0, 0.0]))
+    assert screened.n_fitted_ == 5
+    screened.generator = _FixedProposals(["C1CC", "CCO", "xx", "c1ccccc1"])
+    assert set(screened.ask(2)) == {"CCO", "c1ccccc1"}
+
+
+class _FixedProposals:
+    """An inner generator that always proposes the same strings."""
+
+    name = "fixed"
+
+    def __init__(self, proposals: list[str]):
+        self.proposals = proposals
+
+    def ask(self, n: int) -> list[str]:
+        return self.proposals[:n] if n < len(self.proposals) else list(self.proposals)
+
+    def tell(self, smiles, scores) -> None:
+        pass

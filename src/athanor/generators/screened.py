@@ -5,7 +5,12 @@ A `ScreenedGenerator` wraps any generator. Once `warmup` molecules have been sco
 with a surrogate model trained on every score told so far, and returns the `n` with the
 highest upper bound (mean + beta * std). When the score is an expensive oracle (or a budget
 counts unique calls, as in PMO), the oracle is spent on the candidates the model believes in;
-the inner generator is told only the scores of the molecules actually sent.
+the inner generator is told only the scores of the molecules actually sent. Strings RDKit
+cannot read are ranked last and never learnt.
+
+This learns the whole score. A design campaign whose objective has ``oracle`` components
+learns those components instead and computes the cheap ones exactly
+(`athanor.workflows.design_loop`); it uses this wrapper when the objective has none.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
+from rdkit import Chem, rdBase
 
 from athanor.core.errors import ConfigError
 from athanor.generators.base import Generator
@@ -75,8 +81,11 @@ class ScreenedGenerator(Generator):
         candidates = self.generator.ask(self.oversample * n)
         if len(candidates) <= n:
             return candidates
-        prediction = self.model_.predict(candidates)
-        bound = prediction.mean[:, 0] + self.beta * prediction.std[:, 0]
+        bound = np.full(len(candidates), -np.inf)
+        readable = [i for i, s in enumerate(candidates) if _readable(s)]
+        if readable:
+            prediction = self.model_.predict([candidates[i] for i in readable])
+            bound[readable] = prediction.mean[:, 0] + self.beta * prediction.std[:, 0]
         order = np.argsort(-np.nan_to_num(bound, nan=-np.inf), kind="stable")
         return [candidates[i] for i in order[:n]]
 
@@ -85,7 +94,7 @@ class ScreenedGenerator(Generator):
         scores = np.asarray(scores, dtype=float)
         self.generator.tell(smiles, scores)
         for s, score in zip(smiles, scores, strict=True):
-            if np.isfinite(score):
+            if np.isfinite(score) and _readable(s):
                 self.scores_[s] = float(score)
         due = len(self.scores_) - self.n_fitted_ >= self.refit_every
         if len(self.scores_) >= self.warmup and due:
@@ -103,3 +112,9 @@ class ScreenedGenerator(Generator):
         self.model_ = model.fit(smiles, y)
         self.n_fitted_ = len(smiles)
         log.debug("screening surrogate refitted on %d molecules", len(smiles))
+
+
+def _readable(smiles: str) -> bool:
+    """Whether RDKit reads the string (a surrogate can featurise it)."""
+    with rdBase.BlockLogs():
+        return isinstance(smiles, str) and Chem.MolFromSmiles(smiles) is not None

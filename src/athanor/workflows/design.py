@@ -21,12 +21,14 @@ import pandas as pd
 from athanor.chem import standardize_many
 from athanor.core.errors import ConfigError, InputDataError
 from athanor.core.records import Molecule
+from athanor.generators.base import Generator
 from athanor.generators.registry import make_generator
+from athanor.generators.screened import ScreenedGenerator
 from athanor.objectives.objective import Objective
 from athanor.store import Store
 from athanor.workflows import design_state as state
 from athanor.workflows.design_config import DesignConfig
-from athanor.workflows.design_loop import SurrogateScreen
+from athanor.workflows.design_loop import SurrogateScreen, oracle_labels
 
 log = logging.getLogger(__name__)
 RUN_KIND = "design"
@@ -47,13 +49,27 @@ class DesignStatus:
     done: bool
 
 
-def _make_generator(config: DesignConfig):
-    """The configured generator, given the campaign seed unless its parameters set one."""
+def _make_generator(config: DesignConfig, objective: Objective) -> Generator:
+    """The configured generator, given the campaign seed unless its parameters set one;
+    behind a whole-score `ScreenedGenerator` when the loop has a surrogate but the objective
+    has no ``oracle`` component to learn."""
     name, params = config.generator.name, config.generator.params
     generator = make_generator(name, **params)  # ConfigError naming the valid names/params
     if "seed" in inspect.signature(type(generator)).parameters and "seed" not in params:
         generator = make_generator(name, **params, seed=config.seed)
-    return generator
+    loop = config.loop
+    if loop.surrogate is None or oracle_labels(objective):
+        return generator
+    sign = {"mean": 0.0, "upper": 1.0, "lower": -1.0}[loop.bound]
+    return ScreenedGenerator(
+        generator,
+        loop.surrogate,
+        loop.params,
+        oversample=max(1, -(-loop.candidates // config.budget.batch_size)),
+        warmup=loop.warmup,
+        beta=sign * loop.beta,
+        seed=config.seed,
+    )
 
 
 def _find_or_start_run(store: Store, config: DesignConfig) -> int:
@@ -81,7 +97,8 @@ class DesignCampaign:
         self.generator = generator
         self.fingerprint = state.register_objective(store, objective)
         self.columns = state.score_columns(objective)
-        self.screen = SurrogateScreen(config, objective) if config.loop.surrogate else None
+        learns_oracle = config.loop.surrogate is not None and oracle_labels(objective)
+        self.screen = SurrogateScreen(config, objective) if learns_oracle else None
         self.proposals = pd.DataFrame({"round": [], "proposed": [], "invalid": []}, dtype=int)
 
     @classmethod
@@ -93,7 +110,7 @@ class DesignCampaign:
                 or a name clash with another configuration.
         """
         objective = Objective.from_config(config.objective)
-        generator = _make_generator(config)
+        generator = _make_generator(config, objective)
         campaign = cls(store, config, _find_or_start_run(store, config), objective, generator)
         campaign._restore()
         return campaign

@@ -55,7 +55,9 @@ class LoopConfig(StrictModel):
     pre-screening, by this surrogate trained on the oracle values measured so far; each round
     the generator proposes `candidates` molecules, the proxy objective ranks them (using the
     predictive mean, or an optimistic/pessimistic bound) and the best `batch_size` go to the
-    real objective (and its oracle). The surrogate is retrained every round.
+    real objective (and its oracle). The surrogate is retrained every round. An objective
+    without ``oracle`` components (e.g. a PMO task, scored as a whole under a budget of
+    unique calls) is learnt as a whole instead (`athanor.generators.screened`).
 
     Attributes:
         surrogate: model name (``rf``, ``gp``, ``lightgbm``, ``dmpnn``) or None (no loop).
