@@ -1,10 +1,11 @@
 """One acquisition round over a very large pool: wall time and peak memory.
 
-The pool is ZINC-250k plus simple analogues (methyl, ethyl and hydroxyl prefixed to each
-SMILES, deduplicated by the store) up to the requested size. 1,000 random molecules are
-labelled with Crippen logP (told to the campaign), then one round of a random-forest
-surrogate on Morgan count fingerprints with UCB picks 1,000 of the pool. Candidates are
-predicted in chunks of 50,000, so memory is expected to stay flat as the pool grows.
+The pool is ZINC-250k plus simple analogues (C, CC, O, N, F, CCC, Cl prefixed to each
+SMILES), canonicalised and deduplicated up to the requested number of distinct molecules.
+1,000 random molecules are labelled with Crippen logP (told to the campaign), then one round
+of a random-forest surrogate on Morgan count fingerprints with UCB picks 1,000 of the pool.
+Candidates are predicted in chunks of 50,000, so memory is expected to stay flat as the pool
+grows.
 
 Usage: python benchmarks/screening/large_pool.py --pool-size 1000000
 Writes benchmarks/screening/results/large_pool-<size>.json.
@@ -21,24 +22,32 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
-PREFIXES = ("", "C", "CC", "O")
+PREFIXES = ("", "C", "CC", "O", "N", "F", "CCC", "Cl")
 
 
 def write_pool(path: Path, size: int) -> int:
+    """Write `size` distinct molecules (RDKit canonical SMILES): ZINC-250k, then each prefix
+    in turn prepended to every ZINC SMILES, skipping unparsable and repeated ones."""
+    from rdkit import Chem, rdBase
+
     from athanor.datasets import dataset_path
 
     with gzip.open(dataset_path("zinc250k"), "rt") as source:
         zinc = [line.strip() for line in source if line.strip()]
-    written = 0
-    with path.open("w") as handle:
+    seen: set[str] = set()
+    with path.open("w") as handle, rdBase.BlockLogs():
         handle.write("smiles\n")
         for prefix in PREFIXES:
             for smiles in zinc:
-                if written == size:
-                    return written
-                handle.write(prefix + smiles + "\n")
-                written += 1
-    return written
+                mol = Chem.MolFromSmiles(prefix + smiles)
+                canonical = Chem.MolToSmiles(mol) if mol is not None else None
+                if canonical is None or canonical in seen:
+                    continue
+                seen.add(canonical)
+                handle.write(canonical + "\n")
+                if len(seen) == size:
+                    return size
+    return len(seen)
 
 
 def peak_rss_mb() -> float:

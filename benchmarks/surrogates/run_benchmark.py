@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--absorption-epochs", type=int, default=10)
+    parser.add_argument("--scale-epochs", type=int, default=3, help="epochs on zinc50k")
     args = parser.parse_args()
     if args.setup:
         setup_chemprop_venv()
@@ -152,7 +153,9 @@ def main() -> None:
     for dataset, split, seed, folder in units:
         if args.datasets and dataset not in args.datasets:
             continue
-        epochs = args.absorption_epochs if dataset == "absorption" else args.epochs
+        epochs = {"absorption": args.absorption_epochs, "zinc50k": args.scale_epochs}.get(
+            dataset, args.epochs
+        )
         for model in args.models:
             path = results / f"{dataset}__{split}__{seed}__{model}.json"
             if path.exists():

@@ -36,6 +36,13 @@ def test_duplicates_are_merged_not_multiplied(store, molecules_csv):
     assert frame.loc[frame.smiles == "CCO", "molecule_id"].nunique() == 1
 
 
+def test_dataset_molecules_lists_each_valid_molecule_once_in_input_order(store, molecules_csv):
+    import_file(store, molecules_csv, progress=False)
+    frame = store.dataset_molecules("dyes")
+    assert frame["smiles"].tolist() == ["CCO", "c1ccccc1", "CC(=O)O"]  # lines 2, 5, 6 (7: CCO)
+    assert frame["molecule_id"].is_unique
+
+
 def test_import_resumes_after_the_stored_rows(store, molecules_csv):
     from athanor.store.readers import read_chunks
 

@@ -193,6 +193,25 @@ class DatasetsMixin:
         frame.insert(4, "invalid", frame["rows"] - frame["valid"])
         return frame
 
+    def dataset_molecules(self, name: str) -> pd.DataFrame:
+        """``molecule_id`` and canonical ``smiles`` of the data set's valid rows, in input
+        order, once per molecule (first occurrence): a pool's candidates, without reading or
+        decoding the input's other columns."""
+        header = self.dataset(name)
+        first_row = (
+            select(dataset_rows.c.molecule_id, func.min(dataset_rows.c.row).label("row"))
+            .where(dataset_rows.c.dataset_id == header.id, dataset_rows.c.status == "ok")
+            .group_by(dataset_rows.c.molecule_id)
+            .subquery()
+        )
+        query = (
+            select(first_row.c.molecule_id, molecules.c.smiles)
+            .join(molecules, molecules.c.id == first_row.c.molecule_id)
+            .order_by(first_row.c.row)
+        )
+        with self.engine.connect() as connection:
+            return pd.read_sql(query, connection)
+
     def dataset_frame(self, name: str, include_invalid: bool = False) -> pd.DataFrame:
         """The data set as a table: store columns (`STORE_COLUMNS`) then the input's columns.
 

@@ -49,6 +49,5 @@ def build_pool(store: Store, pool: PoolConfig) -> pd.DataFrame:
         else:
             path, column = pool.file, pool.smiles_column
         import_file(store, path, name=dataset, smiles_column=pool.smiles_column or column)
-    frame = store.dataset_frame(dataset)[["molecule_id", "smiles"]]
-    frame = frame.drop_duplicates("molecule_id").reset_index(drop=True)
+    frame = store.dataset_molecules(dataset)
     return frame.head(pool.limit) if pool.limit else frame
