@@ -16,7 +16,7 @@ from athanor.core.prediction import Prediction
 from athanor.workflows.screening_config import ScreeningConfig
 from athanor.workflows.screening_objective import satisfies
 
-PREDICT_CHUNK = 50_000  # candidates predicted at once: memory stays flat with pool size
+PREDICT_CHUNK = 10_000  # candidates featurised and predicted at once: memory stays flat
 SHORTLIST_FACTOR = 10
 
 
