@@ -42,7 +42,8 @@ def cell_config(args: argparse.Namespace, dataset: str, model: str, seed: int) -
             "study": f"{dataset}-{model}-seed{seed}",
             "model": model,
             "data": {"dataset": dataset},
-            "split": {"strategy": "scaffold", "seed": seed},
+            # the whole validation part selects (nothing is calibrated here)
+            "split": {"strategy": "scaffold", "seed": seed, "calibration": 0},
             "space": {"fixed": fixed},
             "n_trials": args.n_trials,
             "seed": seed,
