@@ -48,6 +48,17 @@ def test_train_from_options_then_predict(model_dir, esol_csv, tmp_path, capsys):
     assert "line 2:" in err and "not_a_smiles" in err
 
 
+def test_train_calibration_share_is_an_option(esol_csv, tmp_path, capsys):
+    folder = tmp_path / "all-validation"
+    status, out, _ = run(
+        capsys, "train", "--data", esol_csv, "--smiles", "smiles", "--target", TARGET,
+        "--model", "rf", "--split", "random", "--calibration", "0", "-o", str(folder),
+    )  # fmt: skip
+    assert status == 0, out
+    sizes = json.loads((folder / "run.json").read_text())["split_sizes"]
+    assert sizes["calibration"] == 0 and sizes["val"] == 12
+
+
 def test_train_from_a_config_file(esol_csv, tmp_path, capsys):
     config = tmp_path / "train.toml"
     config.write_text(

@@ -18,6 +18,14 @@ from athanor.cli.common import data_options, data_table, echo_table, parameters_
 )
 @click.option("--seed", type=int, help="Seed of the split and the model.")
 @click.option(
+    "--calibration",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.5,
+    show_default=True,
+    help="Share of the validation rows held out to calibrate σ and intervals (0: all of them, "
+    "also used to choose the epoch).",
+)
+@click.option(
     "--output", "-o", required=True, type=click.Path(file_okay=False), help="Model folder."
 )
 def train(
@@ -31,6 +39,7 @@ def train(
     params: tuple[str, ...],
     split: str | None,
     seed: int | None,
+    calibration: float,
     output: str,
 ) -> None:
     """Train a model from CONFIG.toml (e.g. the best.toml of `athanor tune`) or from options.
@@ -53,7 +62,8 @@ def train(
             {
                 "surrogate": {"model": model, "params": parameters_from(params, None)},
                 "data": data_table(dataset, data_file, smiles, target, condition),
-                "split": split_table(split or "scaffold") | {"seed": seed or 0},
+                "split": split_table(split or "scaffold")
+                | {"seed": seed or 0, "calibration": calibration},
                 "seed": seed or 0,
             },
         )
