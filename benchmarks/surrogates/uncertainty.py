@@ -35,15 +35,16 @@ REPORTED = ("rmse", "conformal_coverage", "error_sigma_spearman", "coverage_90",
 
 
 def unit_config(
-    dataset: str, seed: int, method: str, epochs: int, members: int, calibration: float
+    dataset: str, seed: int, method: str, epochs: int, members: int, calibration: tuple
 ) -> TrainConfig:
     """The training config of one unit: D-MPNN with chemprop's defaults but the uncertainty;
-    `calibration` is the share of the validation part held out to calibrate."""
+    `calibration` is (share, source part) of the rows held out to calibrate."""
     params = {"epochs": epochs, "uncertainty": method}
     if method == "ensemble":
         params["ensemble_size"] = members
     fixed = "scaffold" if dataset == "absorption" else None
-    split = SplitConfig(fixed=fixed, seed=seed, calibration=calibration)
+    share, source = calibration
+    split = SplitConfig(fixed=fixed, seed=seed, calibration=share, calibration_source=source)
     return TrainConfig(
         surrogate=SurrogateSpec(model="dmpnn", params=params),
         data=DataConfig(dataset=dataset),
@@ -53,13 +54,15 @@ def unit_config(
     )
 
 
-def unit_name(dataset: str, seed: int, method: str, calibration: float) -> str:
-    held_out = f"__cal{calibration:g}" if calibration else ""  # 0: the first runs' names
+def unit_name(dataset: str, seed: int, method: str, calibration: tuple) -> str:
+    share, source = calibration
+    held_out = f"__cal{share:g}" if share else ""  # 0: the first runs' names
+    held_out += "train" if share and source == "train" else ""
     return f"{dataset}__scaffold__{seed}__{method}{held_out}"
 
 
 def run_unit(
-    dataset: str, seed: int, method: str, epochs: int, members: int, calibration: float
+    dataset: str, seed: int, method: str, epochs: int, members: int, calibration: tuple
 ) -> dict:
     """Train, calibrate and test one model; the test metrics of raw and z-scaled σ."""
     name = unit_name(dataset, seed, method, calibration)
@@ -71,7 +74,8 @@ def run_unit(
     row = {
         "dataset": dataset, "split": "fixed scaffold" if dataset == "absorption" else "scaffold",
         "seed": seed, "method": method, "members": members if method == "ensemble" else 1,
-        "epochs": epochs, "calibration": calibration, "n_test": int(metrics["n"].iloc[0]),
+        "epochs": epochs, "calibration": calibration[0], "calibration_source": calibration[1],
+        "n_test": int(metrics["n"].iloc[0]),
         "cpu_s": cpu_s,
         "fit_wall_s": result.fit_seconds,
     }  # fmt: skip
@@ -90,6 +94,8 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
     (destination / "results_uncertainty.json").write_text(json.dumps(rows, indent=1))
     frame = pd.DataFrame(rows)
     frame["calibration"] = frame.get("calibration", pd.Series(0.0, index=frame.index)).fillna(0)
+    source = frame.get("calibration_source", pd.Series("validation", index=frame.index))
+    frame["calibration_source"] = source.fillna("validation")
     columns = {
         "rmse_raw": "test RMSE",
         "conformal_coverage_raw": "90 % conformal coverage",
@@ -103,8 +109,9 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
         + " |",
         "|---|---|---|---|---|---|" + "---|" * len(columns),
     ]
-    keys = ["dataset", "method", "calibration"]
-    for (dataset, method, share), group in frame.sort_values(keys).groupby(keys, sort=False):
+    keys = ["dataset", "method", "calibration_source", "calibration"]
+    groups = frame.sort_values(keys).groupby(keys, sort=False)
+    for (dataset, method, source, share), group in groups:
         cells = [
             f"{group[c].mean():.3f} ± {group[c].std():.3f}"
             if len(group) > 1
@@ -112,7 +119,7 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
             for c in columns
         ]
         label = f"ensemble of {group['members'].iloc[0]}" if method == "ensemble" else method
-        held_out = f"{share:.0%} of validation" if share else "validation (epoch choice)"
+        held_out = f"{share:.1%} of {source}" if share else "validation (epoch choice)"
         lines.append(
             f"| {dataset} | {group['split'].iloc[0]} | {label} | {held_out} | {len(group)} "
             f"| {group['epochs'].iloc[0]} | " + " | ".join(cells) + " |"
@@ -136,7 +143,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--absorption-epochs", type=int, default=10)
     parser.add_argument(
-        "--calibration", type=float, default=0.5, help="validation share held out to calibrate"
+        "--calibration", type=float, default=0.5, help="share held out to calibrate"
+    )
+    parser.add_argument(
+        "--calibration-source", choices=("validation", "train"), default="validation"
     )
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -150,12 +160,13 @@ def main() -> None:
         if dataset != "absorption" or seed == args.seeds[0]  # one fixed split
     ]  # fmt: skip
     for dataset, seed, method in units:
-        path = results / f"{unit_name(dataset, seed, method, args.calibration)}.json"
+        calibration = (args.calibration, args.calibration_source)
+        path = results / f"{unit_name(dataset, seed, method, calibration)}.json"
         if path.exists():
             continue
         epochs = args.absorption_epochs if dataset == "absorption" else args.epochs
         print(f"{dataset} seed {seed} {method} ...", flush=True)
-        row = run_unit(dataset, seed, method, epochs, args.ensemble_size, args.calibration)
+        row = run_unit(dataset, seed, method, epochs, args.ensemble_size, calibration)
         path.write_text(json.dumps(row, indent=1))
         print(
             f"  rmse {row['rmse_raw']:.3f}  conformal {row['conformal_coverage_raw']:.3f}  "

@@ -176,3 +176,8 @@ def test_published_group_split_keeps_every_dye_in_one_part():
     assert data.train.smiles.shape[1] == 2  # dye, solvent
     assert len(data.test.y) > 2000 and not (dyes[0] & dyes[2]) and not (dyes[1] & dyes[2])
     assert dyes[3] and not (dyes[1] & dyes[3])  # calibration dyes are held out of validation
+    split = SplitConfig(fixed="group_by_smiles", calibration=0.1, calibration_source="train")
+    from_train = load_split_data(DataConfig(dataset="absorption"), split)
+    kept, held_out = (set(p.smiles[:, 0]) for p in (from_train.train, from_train.calibration))
+    assert held_out and not (kept & held_out)  # a dye is trained on or calibrates, not both
+    assert len(from_train.val.y) == len(data.val.y) + len(data.calibration.y)

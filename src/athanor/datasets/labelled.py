@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -76,9 +77,12 @@ class SplitConfig(StrictModel):
         seed: seed of the split.
         fixed: name of a shipped data set's published split (e.g. ``"group_by_smiles"`` for
             ``absorption``); replaces strategy, sizes and seed.
-        calibration: share of the validation part held out, by the same strategy, to
-            calibrate uncertainty (σ scaling, conformal intervals) on rows that did not choose
-            the model's epoch; 0 calibrates on the whole validation part.
+        calibration: share of the `calibration_source` part held out, by the same strategy,
+            to calibrate uncertainty (σ scaling, conformal intervals) on rows that neither
+            trained the model nor chose its epoch; 0 calibrates on the whole validation part.
+        calibration_source: ``"validation"`` (the epoch is chosen on fewer rows) or
+            ``"train"`` (the model is fitted on fewer rows; the held-out rows share no
+            scaffold or group with the rest of the training part).
     """
 
     strategy: str = "scaffold"
@@ -86,6 +90,7 @@ class SplitConfig(StrictModel):
     seed: int = 0
     fixed: str | None = None
     calibration: float = Field(default=0.5, ge=0, lt=1)
+    calibration_source: Literal["validation", "train"] = "validation"
 
 
 @dataclass(frozen=True)
@@ -138,8 +143,8 @@ class SplitData:
         if len(self.calibration.y) >= needed:
             return self.calibration
         logger.warning(
-            "%d calibration rows are too few (%d needed): calibrating on the whole validation "
-            "part, which also chose the model's epoch",
+            "%d calibration rows are too few (%d needed): calibrating on them and the "
+            "validation part, which also chose the model's epoch",
             len(self.calibration.y),
             needed,
         )
@@ -233,19 +238,19 @@ def _strategy_frames(data: DataConfig, split: SplitConfig) -> dict[str, pd.DataF
 
 
 def _hold_out_calibration(
-    val: pd.DataFrame, data: DataConfig, split: SplitConfig
+    source: pd.DataFrame, data: DataConfig, split: SplitConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """(validation, calibration) rows: `split.calibration` of the validation part split off
-    by the split's strategy (by molecule for a fixed split: a dye stays on one side)."""
+    """(kept, calibration) rows: `split.calibration` of the source part split off by the
+    split's strategy (by molecule for a fixed split: a dye stays on one side)."""
     from athanor.splits import make_split
 
     if split.calibration == 0:
-        return val, None
+        return source, None
     strategy = "group" if split.fixed is not None else split.strategy
-    first = val[data.columns()[0][0]].astype(str).tolist()
+    first = source[data.columns()[0][0]].astype(str).tolist()
     sizes = (1 - split.calibration, split.calibration, 0.0)
     indices = make_split(strategy, first, sizes, split.seed)
-    return val.iloc[indices.train], val.iloc[indices.val]
+    return source.iloc[indices.train], source.iloc[indices.val]
 
 
 def load_split_data(data: DataConfig, split: SplitConfig) -> SplitData:
@@ -259,10 +264,11 @@ def load_split_data(data: DataConfig, split: SplitConfig) -> SplitData:
         frames = _fixed_frames(data, split.fixed)
     else:
         frames = _strategy_frames(data, split)
-    val, calibration = _hold_out_calibration(frames["val"], data, split)
+    source = "val" if split.calibration_source == "validation" else "train"
+    frames[source], calibration = _hold_out_calibration(frames[source], data, split)
     return SplitData(
         train=_part(frames["train"], data),
-        val=_part(val, data),
+        val=_part(frames["val"], data),
         test=_part(frames["test"], data),
         calibration=None if calibration is None else _part(calibration, data),
     )
