@@ -75,7 +75,8 @@ def run_graph_ga_screened(scorer: BudgetedObjective, seed: int, **params) -> Non
     best of `oversample` x 100 children as ranked by LightGBM on Morgan counts, retrained on
     every score so far."""
     batch_size = params.pop("batch_size", 100)
-    screen = {k: params.pop(k) for k in ("oversample", "warmup", "beta") if k in params}
+    screen_keys = ("oversample", "warmup", "refit_every", "beta")
+    screen = {k: params.pop(k) for k in screen_keys if k in params}
     surrogate = params.pop("surrogate", "lightgbm")
     model = params.pop("model", {"n_estimators": 200, "ensemble_size": 1})
     generator = ScreenedGenerator(

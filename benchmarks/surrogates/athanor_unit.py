@@ -2,6 +2,7 @@
 
 python athanor_unit.py train FOLDER MODEL_DIR --columns smiles,solvent --epochs 50 --seed 0
 python athanor_unit.py train FOLDER MODEL_DIR --ensemble-size 5     # deep ensemble of D-MPNNs
+python athanor_unit.py train FOLDER MODEL_DIR --precision fp32     # no bf16 matrix products
 python athanor_unit.py predict FOLDER MODEL_DIR --columns smiles --output predictions.csv
 """
 
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ensemble-size", type=int, default=1, help="networks (seeds seed, ...)")
+    parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"))
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -41,6 +43,7 @@ def main() -> None:
             seed=args.seed,
             uncertainty=uncertainty,
             ensemble_size=args.ensemble_size,
+            precision=args.precision,
         )
         validation = (_molecules(val, columns), val["y"].to_numpy())
         model.fit(_molecules(train, columns), train["y"].to_numpy(), val=validation)

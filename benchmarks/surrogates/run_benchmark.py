@@ -8,6 +8,10 @@ Every (dataset, split, seed, model) unit writes one JSON file under ``benchmarks
 whose file exists are skipped. Each tool runs as two child processes, ``train`` (CSV in, model
 file out) and ``predict`` (model file + CSV in, predictions out), timed end to end from SMILES,
 with the peak resident memory of each child from ``wait4``.
+
+Models: ``chemprop``; ``athanor`` (the D-MPNN with its defaults: bf16 matrix products where the
+CPU has bf16 instructions); ``athanor_fp32`` (float32 products throughout); ``athanor_ens5`` (a
+deep ensemble of 5).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 WORK = REPO / "benchmarks" / "_work" / "surrogates"
 CHEMPROP_VENV = REPO / "benchmarks" / ".venv-chemprop"
-MEMBERS = {"chemprop": 1, "athanor": 1, "athanor_ens5": 5}  # networks trained per unit
+MEMBERS = {"chemprop": 1, "athanor": 1, "athanor_fp32": 1, "athanor_ens5": 5}  # networks/unit
 MODELS = tuple(MEMBERS)
 
 
@@ -82,12 +86,13 @@ def chemprop_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: 
     return train, predict
 
 
-def athanor_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: int, members: int):
+def athanor_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: int, model: str):
     script = [sys.executable, str(HERE / "athanor_unit.py")]
     columns = ",".join(smiles_columns(dataset))
+    precision = "fp32" if model.endswith("_fp32") else "auto"
     train = [*script, "train", str(folder), str(out / "model"), "--columns", columns,
-             "--epochs", str(epochs), "--seed", str(seed),
-             "--ensemble-size", str(members)]  # fmt: skip
+             "--epochs", str(epochs), "--seed", str(seed), "--precision", precision,
+             "--ensemble-size", str(MEMBERS[model])]  # fmt: skip
 
     def predict() -> list[str]:
         return [*script, "predict", str(folder), str(out / "model"), "--columns", columns,
@@ -113,7 +118,7 @@ def run_unit(dataset: str, split: str, seed: int, folder: Path, model: str, epoc
     if model == "chemprop":
         train, predict = chemprop_commands(folder, out, dataset, seed, epochs)
     else:
-        train, predict = athanor_commands(folder, out, dataset, seed, epochs, members)
+        train, predict = athanor_commands(folder, out, dataset, seed, epochs, model)
     train_run = timed_child(train, out / "train.log")
     predict_run = timed_child(predict(), out / "predict.log")
     observed = pd.read_csv(folder / "predict.csv")["y"].to_numpy()

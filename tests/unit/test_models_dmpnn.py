@@ -183,11 +183,30 @@ def test_missing_model_is_a_model_file_error(tmp_path):
         {"uncertainty": "dropout", "dropout": 0.0},
         {"aggregation": "max"},
         {"depth": 0},
+        {"precision": "fp16"},
     ],
 )
 def test_invalid_hyper_parameters_are_config_errors(params):
     with pytest.raises(ConfigError):
         DMPNNRegressor(**params).fit(SMILES, Y)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_each_precision_is_reproducible_and_reloads_bit_for_bit(precision, tmp_path):
+    first, second = fit(precision=precision, seed=1), fit(precision=precision, seed=1)
+    np.testing.assert_array_equal(first.predict(SMILES).mean, second.predict(SMILES).mean)
+    first.save(tmp_path / "model")
+    reloaded = Surrogate.load(tmp_path / "model")
+    np.testing.assert_array_equal(reloaded.predict(SMILES).mean, first.predict(SMILES).mean)
+
+
+def test_bf16_products_predict_what_fp32_ones_do_up_to_bf16_rounding():
+    model = fit(seed=2, precision="fp32", epochs=20)
+    exact = model.predict(SMILES).mean
+    model.set_params(precision="bf16")
+    rounded = model.predict(SMILES).mean
+    assert not np.array_equal(rounded, exact)
+    np.testing.assert_allclose(rounded, exact, atol=0.05 * np.nanstd(Y, axis=0).max())
 
 
 def test_predict_before_fit_and_bad_targets_are_input_errors():

@@ -1,4 +1,5 @@
-"""Featurisers: molecular graphs for message passing, Morgan fingerprints, descriptors."""
+"""Featurisers: molecular graphs for message passing (and their padding to a few shapes),
+Morgan fingerprints, descriptors."""
 
 import numpy as np
 import pytest
@@ -16,7 +17,10 @@ from athanor.models.featurizers.graph import (
     ATOM_VOCABULARY,
     BOND_VOCABULARY,
     molecule_graph,
+    padded,
+    shape_bucket,
 )
+from athanor.models.mpnn import BondMessagePassing
 
 SMILES = ["CCO", "c1ccccc1O", "[Na+].[Cl-]", "C[C@H](N)C(=O)O"]
 
@@ -97,3 +101,23 @@ def test_cache_stops_growing_at_its_capacity_but_still_featurises():
     featurizer(["CCO", "CCN"])
     graphs = featurizer(["CCO", "CCC", "CCCl"])
     assert len(graphs) == 3 and set(featurizer._cache) == {"CCO", "CCN"}
+
+
+@pytest.mark.parametrize("n", [1, 2, 31, 100, 3_701, 50_000])
+def test_shape_buckets_cover_the_size_with_at_most_a_quarter_of_padding(n):
+    bucket = shape_bucket(n, at_least=1)
+    assert n + 1 <= bucket <= n + 1 + max(n / 4, 2)
+
+
+def test_a_few_buckets_cover_all_batch_sizes_of_an_epoch():
+    assert len({shape_bucket(n) for n in range(3_000, 6_000, 2)}) <= 8
+
+
+@pytest.mark.parametrize("aggregation", ["mean", "sum", "norm"])
+def test_padding_changes_no_molecule_vector(aggregation):
+    torch.manual_seed(0)
+    encoder = BondMessagePassing(hidden_size=8, depth=3, dropout=0.0, aggregation=aggregation)
+    batch = GraphFeaturizer()(["CCO", "c1ccccc1O", "[Na+].[Cl-]", "C"]).batch(np.arange(4))
+    bigger = padded(batch)
+    assert len(bigger.edge_source) % 2 == 0 and len(bigger.atom_codes) > len(batch.atom_codes)
+    torch.testing.assert_close(encoder(bigger), encoder(batch))

@@ -30,8 +30,11 @@ from athanor.models.scaling import Standardizer
 from athanor.models.training import (
     EpochCallback,
     MoleculeData,
+    Precision,
     Schedule,
     batch_indices,
+    bf16_is_native,
+    matmul_precision,
     torch_threads,
     train_network,
 )
@@ -65,6 +68,7 @@ class _Params(StrictModel):
     evidential_regularization: float = Field(ge=0)
     progress: bool
     n_threads: PositiveInt
+    precision: Literal["auto", "fp32", "bf16"]
     seed: int
 
 
@@ -95,6 +99,10 @@ class DMPNNRegressor(Surrogate):
         n_threads: torch threads while fitting and predicting. One by default: Athanor
             runs work in parallel across processes, and a second thread on a busy 2-core
             machine made campaign rounds 4-10x slower.
+        precision: of the matrix products in training and prediction: ``"fp32"``,
+            ``"bf16"`` (bf16 products on batches padded to a few shapes; weights, sums and
+            losses stay float32), or ``"auto"``: bf16 where the CPU has bf16 instructions
+            (AVX512-BF16, AMX), where it trains 1.5-2.5x faster, else fp32.
         seed: makes featurisation order, initialisation, shuffling and dropout reproducible.
     """
 
@@ -121,6 +129,7 @@ class DMPNNRegressor(Surrogate):
         evidential_regularization: float = 0.2,
         progress: bool = False,
         n_threads: int = 1,
+        precision: str = "auto",
         seed: int = 0,
     ):
         self.hidden_size = hidden_size
@@ -143,6 +152,7 @@ class DMPNNRegressor(Surrogate):
         self.evidential_regularization = evidential_regularization
         self.progress = progress
         self.n_threads = n_threads
+        self.precision = precision
         self.seed = seed
 
     def _checked_params(self) -> _Params:
@@ -152,6 +162,12 @@ class DMPNNRegressor(Surrogate):
         if params.uncertainty == "dropout" and params.dropout == 0:
             raise ConfigError("uncertainty='dropout' needs dropout > 0")
         return params
+
+    def _matmul_precision(self) -> Precision:
+        """The precision ``precision`` resolves to on this machine."""
+        if self.precision == "auto":
+            return "bf16" if bf16_is_native() else "fp32"
+        return self.precision
 
     def _likelihood(self) -> PointLikelihood:
         if self.uncertainty == "mve":
@@ -241,7 +257,8 @@ class DMPNNRegressor(Surrogate):
         self.condition_scaler_ = None if conditions is None else Standardizer.fit(conditions)
         train = self._featurize(smiles, conditions, targets)
         val_data = self._validation_data(val)
-        schedule = Schedule(**params.model_dump(include=set(Schedule.__dataclass_fields__)))
+        settings = params.model_dump(include=set(Schedule.__dataclass_fields__))
+        schedule = Schedule(**settings | {"precision": self._matmul_precision()})
         networks = []
         with torch.random.fork_rng():  # leave the caller's global torch RNG untouched
             for member in range(params.ensemble_size):
@@ -278,7 +295,9 @@ class DMPNNRegressor(Surrogate):
     def _outputs(self, network: MPNNNetwork, data: MoleculeData) -> np.ndarray:
         """Raw outputs of one forward pass over all rows, shape (n, n_params * t)."""
         batches = batch_indices(len(data), PREDICT_BATCH_SIZE)
-        outputs = [network(*data.inputs(index)) for index in batches]
+        precision = self._matmul_precision()
+        with matmul_precision(precision):
+            outputs = [network(*data.inputs(index, precision)) for index in batches]
         return torch.cat(outputs).numpy().astype(np.float64)
 
     def _member_outputs(self, data: MoleculeData) -> list[np.ndarray]:
@@ -321,9 +340,10 @@ class DMPNNRegressor(Surrogate):
         self._check_fitted()
         data = self._featurize(smiles, conditions)
         network = self.networks_[0].eval()
-        with torch.inference_mode(), torch_threads(self.n_threads):
+        precision = self._matmul_precision()
+        with torch.inference_mode(), torch_threads(self.n_threads), matmul_precision(precision):
             batches = batch_indices(len(data), PREDICT_BATCH_SIZE)
-            parts = [network.embed(*data.inputs(index)) for index in batches]
+            parts = [network.embed(*data.inputs(index, precision)) for index in batches]
         return torch.cat(parts).numpy()
 
     def _state(self, directory: Path) -> dict[str, Any]:

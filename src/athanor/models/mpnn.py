@@ -60,9 +60,11 @@ class BondMessagePassing(nn.Module):
         """Encode a batch: returns shape (n_molecules, hidden_size)."""
         source, target = graph.edge_source, graph.edge_target
         atoms = torch.cat([multi_hot(graph.atom_codes, ATOM_VOCABULARY), graph.atom_mass], dim=1)
-        atom_in = self.atom_input(atoms)  # (n_atoms, d)
+        # Under bf16 autocast the matrix products run in bf16; .float() brings each result
+        # back to float32 (a no-op otherwise), so that sums over atoms stay exact enough.
+        atom_in = self.atom_input(atoms).float()  # (n_atoms, d)
         bonds = multi_hot(graph.edge_codes, BOND_VOCABULARY)
-        initial = self.bond_input(bonds).add_(atom_in.index_select(0, source))  # (n_edges, d)
+        initial = self.bond_input(bonds).float().add_(atom_in.index_select(0, source))  # (E, d)
         state = torch.relu(initial)
         reverse = graph.reverse_edge
         for _ in range(self.depth - 1):
@@ -70,16 +72,19 @@ class BondMessagePassing(nn.Module):
             # message into v→w: everything arriving at v except what came back from w
             message = incoming.index_select(0, source).sub_(state.index_select(0, reverse))
             # fused initial + W_h message, then ReLU in place (both keep autograd exact)
-            state = self.dropout(torch.addmm(initial, message, self.message.weight.T).relu_())
+            state = torch.addmm(initial, message, self.message.weight.T).float().relu_()
+            state = self.dropout(state)
         incoming = torch.zeros_like(atom_in).index_add_(0, target, state)
         hidden = torch.addmm(self.atom_output(atoms), incoming, self.state_output.weight.T)
-        return self._pool(self.dropout(hidden.relu_()), graph)
+        return self._pool(self.dropout(hidden.float().relu_()), graph)
 
     def _pool(self, atoms: torch.Tensor, graph: GraphBatch) -> torch.Tensor:
-        pooled = atoms.new_zeros(graph.n_molecules, atoms.shape[1])
-        pooled.index_add_(0, graph.molecule_index, atoms)
+        # one row more than molecules: the padding atoms of a `padded` batch land there
+        n = graph.n_molecules
+        pooled = atoms.new_zeros(n + 1, atoms.shape[1]).index_add_(0, graph.molecule_index, atoms)
+        pooled = pooled[:n]
         if self.aggregation == "mean":
-            counts = torch.bincount(graph.molecule_index, minlength=graph.n_molecules)
+            counts = torch.bincount(graph.molecule_index, minlength=n + 1)[:n]
             return pooled / counts.clamp(min=1).unsqueeze(1)
         if self.aggregation == "norm":
             return pooled / NORM_AGGREGATION_SCALE
@@ -145,5 +150,5 @@ class MPNNNetwork(nn.Module):
     def forward(
         self, graphs: Sequence[GraphBatch], conditions: torch.Tensor | None
     ) -> torch.Tensor:
-        """Raw outputs, shape (b, n_outputs)."""
-        return self.head(self.embed(graphs, conditions))
+        """Raw outputs, shape (b, n_outputs), float32 (also under bf16 autocast)."""
+        return self.head(self.embed(graphs, conditions)).float()

@@ -10,17 +10,19 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import torch
 from tqdm.auto import trange
 
-from athanor.models.featurizers.graph import GraphBatch, GraphSet
+from athanor.models.featurizers.graph import GraphBatch, GraphSet, padded
 from athanor.models.likelihoods import PointLikelihood
 from athanor.models.mpnn import MPNNNetwork
 
 logger = logging.getLogger(__name__)
 
+Precision = Literal["fp32", "bf16"]
 EpochCallback = Callable[[int, float], None]
 """``on_epoch(epoch, val_loss)``, called after each epoch's validation; an exception it raises
 (e.g. ``optuna.TrialPruned``) stops the training and propagates to the caller."""
@@ -37,6 +39,18 @@ def torch_threads(n_threads: int) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+def bf16_is_native() -> bool:
+    """Whether this CPU has bf16 dot-product instructions (AVX512-BF16 or AMX), on which
+    bf16 matrix products run 2-4x faster than float32; elsewhere they are slower."""
+    return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+
+
+def matmul_precision(precision: Precision) -> torch.autocast:
+    """Context in which the network's matrix products run in ``precision`` (bf16: autocast;
+    everything else, and the weights, stay float32)."""
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Optimisation settings (chemprop's defaults are 50 epochs, batch 64, 2 warm-up epochs,
@@ -49,6 +63,7 @@ class Schedule:
     max_lr: float
     final_lr: float
     patience: int | None
+    precision: Precision = "fp32"
 
     def learning_rate(self, step: int, steps_per_epoch: int) -> float:
         """Linear warm-up from init_lr to max_lr, then exponential decay to final_lr."""
@@ -77,10 +92,13 @@ class MoleculeData:
     def __len__(self) -> int:
         return len(self.graphs[0])
 
-    def inputs(self, index: np.ndarray) -> tuple[list[GraphBatch], torch.Tensor | None]:
-        """Network inputs of rows ``index``."""
+    def inputs(
+        self, index: np.ndarray, precision: Precision = "fp32"
+    ) -> tuple[list[GraphBatch], torch.Tensor | None]:
+        """Network inputs of rows ``index``; for bf16, graphs padded to a few shapes."""
         conditions = None if self.conditions is None else torch.from_numpy(self.conditions[index])
-        return [graphs.batch(index) for graphs in self.graphs], conditions
+        graphs = [graphs.batch(index) for graphs in self.graphs]
+        return [padded(g) for g in graphs] if precision == "bf16" else graphs, conditions
 
     def labels(self, index: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
         """Targets (NaN replaced by 0) and the mask of labelled entries, each (b, t)."""
@@ -98,16 +116,21 @@ def batch_indices(
 
 
 def validation_loss(
-    network: MPNNNetwork, likelihood: PointLikelihood, data: MoleculeData, batch_size: int
+    network: MPNNNetwork,
+    likelihood: PointLikelihood,
+    data: MoleculeData,
+    batch_size: int,
+    precision: Precision = "fp32",
 ) -> float:
     """Mean loss per labelled entry over a data set, in evaluation mode."""
     network.eval()
     total, count = 0.0, 0
-    with torch.inference_mode():
+    with torch.inference_mode(), matmul_precision(precision):
         for index in batch_indices(len(data), batch_size):
             y, mask = data.labels(index)
             n_labels = int(mask.sum())
-            total += float(likelihood.loss(network(*data.inputs(index)), y, mask)) * n_labels
+            outputs = network(*data.inputs(index, precision))
+            total += float(likelihood.loss(outputs, y, mask)) * n_labels
             count += n_labels
     return total / max(count, 1)
 
@@ -140,14 +163,18 @@ def train_network(
             for group in optimizer.param_groups:
                 group["lr"] = schedule.learning_rate(step, steps_per_epoch)
             y, mask = train.labels(index)
-            loss = likelihood.loss(network(*train.inputs(index)), y, mask)
+            with matmul_precision(schedule.precision):
+                outputs = network(*train.inputs(index, schedule.precision))
+            loss = likelihood.loss(outputs, y, mask)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             step += 1
         if val is None:
             continue
-        loss = validation_loss(network, likelihood, val, 4 * schedule.batch_size)
+        loss = validation_loss(
+            network, likelihood, val, 4 * schedule.batch_size, schedule.precision
+        )
         logger.debug("epoch %d: validation loss %.4f", epoch, loss)
         if on_epoch is not None:
             on_epoch(epoch, loss)
