@@ -107,6 +107,15 @@ class MoleculeData:
         return torch.nan_to_num(y, nan=0.0), mask
 
 
+def run_network(
+    call: Callable[..., torch.Tensor], data: MoleculeData, index: np.ndarray, precision: Precision
+) -> torch.Tensor:
+    """``call`` (a network, or its ``embed``) on rows ``index``, with the inputs (padded for
+    bf16) and the matrix products of ``precision``."""
+    with matmul_precision(precision):
+        return call(*data.inputs(index, precision))
+
+
 def batch_indices(
     n: int, batch_size: int, rng: np.random.Generator | None = None
 ) -> list[np.ndarray]:
@@ -125,11 +134,11 @@ def validation_loss(
     """Mean loss per labelled entry over a data set, in evaluation mode."""
     network.eval()
     total, count = 0.0, 0
-    with torch.inference_mode(), matmul_precision(precision):
+    with torch.inference_mode():
         for index in batch_indices(len(data), batch_size):
             y, mask = data.labels(index)
             n_labels = int(mask.sum())
-            outputs = network(*data.inputs(index, precision))
+            outputs = run_network(network, data, index, precision)
             total += float(likelihood.loss(outputs, y, mask)) * n_labels
             count += n_labels
     return total / max(count, 1)
@@ -163,8 +172,7 @@ def train_network(
             for group in optimizer.param_groups:
                 group["lr"] = schedule.learning_rate(step, steps_per_epoch)
             y, mask = train.labels(index)
-            with matmul_precision(schedule.precision):
-                outputs = network(*train.inputs(index, schedule.precision))
+            outputs = run_network(network, train, index, schedule.precision)
             loss = likelihood.loss(outputs, y, mask)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
