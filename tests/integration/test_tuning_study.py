@@ -87,6 +87,20 @@ def test_tuned_config_reloads_and_trains(esol_csv, tmp_path):
     assert "Optimisation history" in (result.output / "report.html").read_text()
 
 
+def test_final_parameters_override_the_best_trial_in_the_tuned_model(esol_csv, tmp_path):
+    def tuned_with(final: dict):
+        config = tiny_config(esol_csv, space={**SPACE, "final": final}, test_seeds=[0])
+        return tune(config, tmp_path)
+
+    first = tuned_with({"n_estimators": 40})
+    assert first.best_params["n_estimators"] == 40
+    again = tuned_with({"n_estimators": 60})  # same stored study: no new trial, new final
+    assert len(again.study.trials) == len(first.study.trials) == 2
+    config = load_toml(again.output / "best.toml", TrainingConfig)
+    assert config.surrogate.params == again.best_params
+    assert config.surrogate.params["n_estimators"] == 60
+
+
 def test_multi_objective_returns_a_pareto_front(esol_csv, tmp_path):
     config = tiny_config(esol_csv, n_trials=3, objectives=["rmse", "fit_seconds"])
     result = tune(config, tmp_path, compare=False)

@@ -43,6 +43,26 @@ def test_fixed_and_searched_parameter_is_refused():
         validate_config(SearchSpace, {"ranges": {"depth": {"int": [1, 2]}}, "fixed": {"depth": 3}})
 
 
+def test_final_parameter_that_is_searched_is_refused():
+    with pytest.raises(ConfigError, match="both searched and final"):
+        searched = {"epochs": {"int": [5, 9]}}
+        validate_config(SearchSpace, {"ranges": searched, "final": {"epochs": 9}})
+
+
+def test_final_parameter_the_model_lacks_is_refused():
+    with pytest.raises(ConfigError, match=r"no parameter.*'epoch'"):
+        resolve_space("dmpnn", validate_config(SearchSpace, {"final": {"epoch": 50}}))
+
+
+def test_final_parameters_leave_the_default_ranges_and_the_fingerprint():
+    resolved = resolve_space("dmpnn", validate_config(SearchSpace, {"final": {"epochs": 50}}))
+    assert "epochs" not in resolved.ranges and "depth" in resolved.ranges
+    base = {"model": "dmpnn", "data": {"dataset": "esol"}, "space": {"fixed": {"epochs": 5}}}
+    longer = {**base, "space": {"fixed": {"epochs": 5}, "final": {"patience": 10}}}
+    a, b = (validate_config(TuneConfig, config) for config in (base, longer))
+    assert a.fingerprint() == b.fingerprint()  # a stored study stays usable
+
+
 @pytest.mark.parametrize("model", ["rf", "lightgbm", "gp", "dmpnn"])
 def test_default_spaces_fit_their_models(model):
     check_space(model, resolve_space(model))

@@ -90,7 +90,7 @@ def retune(
     study.enqueue_trial(space.draws_of(current))
     study.optimize(objective, n_trials=max_trials, timeout=budget_s)
     result = Retuned(
-        params={**searched.fixed, **study.best_trial.params},
+        params={**searched.fixed, **study.best_trial.params, **space.final},
         n_trials=len(study.trials),
         val_rmse=study.best_value,
         seconds=time.perf_counter() - start,

@@ -14,7 +14,10 @@ Example::
     strategy = "scaffold"
 
     [space.fixed]
-    epochs = 30
+    epochs = 30      # short trials
+
+    [space.final]
+    epochs = 50      # the tuned model trains as long as the default
 """
 
 from __future__ import annotations
@@ -98,7 +101,7 @@ class TuneConfig(StrictModel):
         defining = self.model_dump(
             mode="json", include={"model", "data", "split", "objectives", "seed"}
         )
-        defining["space"] = self.search_space().model_dump(mode="json")
+        defining["space"] = self.search_space().model_dump(mode="json", exclude={"final"})
         text = json.dumps(defining, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

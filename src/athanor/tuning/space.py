@@ -115,10 +115,14 @@ class SearchSpace(StrictModel):
         ranges: parameter name → range to search; None: the model's default ranges (see
             `resolve_space`).
         fixed: parameter name → value used in every trial (e.g. a short ``epochs``).
+        final: parameter name → value of the tuned model only, overriding the best trial's
+            (e.g. the full ``epochs`` and ``patience`` when trials train short); it does not
+            change the trials, so it may be edited on a stored study.
     """
 
     ranges: dict[str, Range] | None = None
     fixed: dict[str, Any] = {}
+    final: dict[str, Any] = {}
 
     @field_validator("ranges", mode="before")
     @classmethod
@@ -129,9 +133,10 @@ class SearchSpace(StrictModel):
 
     @model_validator(mode="after")
     def _disjoint(self) -> SearchSpace:
-        both = sorted(set(self.ranges or ()) & set(self.fixed))
-        if both:
-            raise ValueError(f"parameter(s) {both} are both searched and fixed")
+        for other in ("fixed", "final"):
+            both = sorted(set(self.ranges or ()) & set(getattr(self, other)))
+            if both:
+                raise ValueError(f"parameter(s) {both} are both searched and {other}")
         return self
 
     def sample(self, trial: optuna.Trial) -> dict[str, Any]:
@@ -162,7 +167,8 @@ def check_space(model: str, space: SearchSpace) -> None:
             parameters), or an empty or inverted range.
     """
     allowed = model_parameters(model)
-    unknown = sorted((set(space.ranges or ()) | set(space.fixed)) - set(allowed))
+    named = set(space.ranges or ()) | set(space.fixed) | set(space.final)
+    unknown = sorted(named - set(allowed))
     if unknown:
         raise ConfigError(
             f"model {model!r} has no parameter(s) {unknown}; its parameters: {', '.join(allowed)}"
@@ -212,14 +218,14 @@ DEFAULT_RANGES: dict[str, dict[str, Range]] = {
 
 def resolve_space(model: str, space: SearchSpace | None = None) -> SearchSpace:
     """The checked space to search: without ranges, the model's default ranges except the
-    parameters held fixed.
+    parameters held fixed or set for the final model.
 
     Raises:
         ConfigError: see `check_space`; or no ranges given for a model without defaults.
     """
     space = space or SearchSpace()
     if space.ranges is None:
-        allowed = set(model_parameters(model)) - set(space.fixed)
+        allowed = set(model_parameters(model)) - set(space.fixed) - set(space.final)
         defaults = DEFAULT_RANGES.get(model, {})
         ranges = {name: spec for name, spec in defaults.items() if name in allowed}
         if not ranges:
