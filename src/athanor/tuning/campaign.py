@@ -82,7 +82,7 @@ def retune(
     molecules = np.asarray(smiles, dtype=object).reshape(len(y), -1)
     targets = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     fixed = {k: v for k, v in surrogate.params.items() if k not in space.ranges}
-    searched = SearchSpace(ranges=space.ranges, fixed={**space.fixed, **fixed})
+    searched = SearchSpace(ranges=space.ranges, fixed={**space.fixed, **fixed}, final=space.final)
     data = _holdout(molecules, targets, seed)
     objective = TrialObjective(surrogate.model, searched, data, "rmse", False, seed)
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
@@ -90,7 +90,7 @@ def retune(
     study.enqueue_trial(space.draws_of(current))
     study.optimize(objective, n_trials=max_trials, timeout=budget_s)
     result = Retuned(
-        params={**searched.fixed, **study.best_trial.params, **space.final},
+        params=searched.tuned(study.best_trial.params),
         n_trials=len(study.trials),
         val_rmse=study.best_value,
         seconds=time.perf_counter() - start,

@@ -38,8 +38,7 @@ def best_trial(study: optuna.Study) -> optuna.trial.FrozenTrial:
 
 def tuned_params(config: TuneConfig, trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
     """The fixed parameters of the space, the trial's draws, then the space's final ones."""
-    space = config.search_space()
-    return {**space.fixed, **trial.params, **space.final}
+    return config.search_space().tuned(trial.params)
 
 
 def training_config(config: TuneConfig, study: optuna.Study) -> TrainingConfig:

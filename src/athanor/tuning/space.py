@@ -144,6 +144,10 @@ class SearchSpace(StrictModel):
         drawn = {name: spec.suggest(trial, name) for name, spec in self.ranges.items()}
         return {**self.fixed, **drawn}
 
+    def tuned(self, draws: dict[str, Any]) -> dict[str, Any]:
+        """Parameters of the tuned model: the fixed ones, a trial's ``draws``, the final ones."""
+        return {**self.fixed, **draws, **self.final}
+
     def draws_of(self, params: dict[str, Any]) -> dict[str, Any]:
         """The values of ``params`` that this space could draw (to enqueue them as a trial)."""
         return {
