@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from tqdm.auto import trange
 
+from athanor.models.adam import Adam
 from athanor.models.featurizers.graph import GraphBatch, GraphSet, padded
 from athanor.models.likelihoods import PointLikelihood
 from athanor.models.mpnn import MPNNNetwork
@@ -163,7 +164,7 @@ def train_network(
         The trained network (in evaluation mode).
     """
     rng = np.random.default_rng(seed)
-    optimizer = torch.optim.Adam(network.parameters(), lr=schedule.init_lr)
+    optimizer = Adam(network.parameters(), lr=schedule.init_lr)
     steps_per_epoch = math.ceil(len(train) / schedule.batch_size)
     best_loss, best_state, best_epoch, step = math.inf, None, 0, 0
     for epoch in trange(schedule.epochs, desc="epochs", unit="epoch", disable=not progress):
