@@ -121,11 +121,9 @@ def run_cell(config: TuneConfig, out: Path) -> dict:
 def rescore_cell(config: TuneConfig, cell: dict) -> dict:
     """The cell's tuned parameters under the current protocol, without tuning again."""
     start_cpu = time.process_time()
-    params = {**cell["tuned_params"], **config.search_space().final}
+    params = config.search_space().tuned(cell["tuned_params"])
     comparison = compare_on_test(config, params, load_split_data(config.data, config.split))
-    # cells from before the protocol was recorded hold the CPU time as cpu_seconds_this_run
-    tuning_cpu = cell.pop("cpu_seconds_this_run", None) or cell["cpu_seconds"]
-    cell.pop("wall_seconds_this_run", None)
+    tuning_cpu = cell.get("cpu_seconds_tuning", cell["cpu_seconds"])
     return {
         **cell,
         "tuned_params": params,
@@ -144,11 +142,6 @@ def _spread(values: pd.Series) -> str:
     return f"{values.mean():.3f} ± {values.std(ddof=1):.3f}"
 
 
-def _model_seed_count(protocol: dict | float) -> int:
-    """Model seeds a cell was tested with (one for cells from before the protocol: NaN)."""
-    return len(protocol["test_seeds"]) if isinstance(protocol, dict) else 1
-
-
 def summarize(out: Path, command: str) -> Path:
     cells = [json.loads(p.read_text()) for p in sorted(out.glob("cells/*.json"))]
     frame = pd.DataFrame(cells)
@@ -164,7 +157,7 @@ def summarize(out: Path, command: str) -> Path:
     if not frame.empty:
         for (dataset, model), group in frame.groupby(["dataset", "model"]):
             default, tuned = group["test_rmse_default"], group["test_rmse_tuned"]
-            model_seeds = sorted({_model_seed_count(cell) for cell in group["protocol"]})
+            model_seeds = sorted({len(cell["test_seeds"]) for cell in group["protocol"]})
             lines.append(
                 f"| {dataset} | {model} | {len(group)} | {'/'.join(map(str, model_seeds))} | "
                 f"{int(group['n_trials'].mean())} | "
