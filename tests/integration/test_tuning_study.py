@@ -101,6 +101,16 @@ def test_final_parameters_override_the_best_trial_in_the_tuned_model(esol_csv, t
     assert config.surrogate.params["n_estimators"] == 60
 
 
+def test_the_default_model_on_test_trains_under_the_final_parameters(esol_csv, tmp_path):
+    config = tiny_config(esol_csv, space={**SPACE, "final": {"n_estimators": 7}}, test_seeds=[0])
+    result = tune(config, tmp_path)
+    data = load_split_data(config.data, config.split)
+    expected = surrogate_class("rf")(n_estimators=7, seed=0).fit(data.train.smiles, data.train.y)
+    errors = expected.predict(data.test.smiles).mean - data.test.y
+    default = result.comparison.set_index("model").loc["default"]
+    assert default["test_rmse"] == pytest.approx(np.sqrt(np.mean(errors**2)))
+
+
 def test_multi_objective_returns_a_pareto_front(esol_csv, tmp_path):
     config = tiny_config(esol_csv, n_trials=3, objectives=["rmse", "fit_seconds"])
     result = tune(config, tmp_path, compare=False)

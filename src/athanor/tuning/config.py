@@ -17,7 +17,7 @@ Example::
     epochs = 30      # short trials
 
     [space.final]
-    epochs = 50      # the tuned model trains as long as the default
+    epochs = 50      # the tuned and the default model train this long on test
 """
 
 from __future__ import annotations

@@ -83,14 +83,17 @@ def _test_row(model: str, label: str, params: dict, data: SplitData, seed: int) 
 def compare_on_test(config: TuneConfig, params: dict[str, Any], data: SplitData) -> pd.DataFrame:
     """Default and tuned models, each fitted on train (validation for early stopping) with
     every seed of ``config.test_seeds`` and scored on the test part, never seen in tuning.
+    Both train under the space's final parameters (the training budget of the comparison),
+    so the default differs from the tuned model only in what the search chose.
 
     Returns:
         One row per (model, seed): model ("default" or "tuned"), seed, test_rmse, test_mae,
         fit_seconds.
     """
     rows = []
+    default = config.search_space().final
     for seed in config.test_seeds:
-        for label, chosen in (("default", {}), ("tuned", params)):
+        for label, chosen in (("default", default), ("tuned", params)):
             rows.append(_test_row(config.model, label, chosen, data, seed))
             logger.info("test %s seed %d: rmse %.4g", label, seed, rows[-1]["test_rmse"])
     return pd.DataFrame(rows)

@@ -115,9 +115,10 @@ class SearchSpace(StrictModel):
         ranges: parameter name → range to search; None: the model's default ranges (see
             `resolve_space`).
         fixed: parameter name → value used in every trial (e.g. a short ``epochs``).
-        final: parameter name → value of the tuned model only, overriding the best trial's
-            (e.g. the full ``epochs`` and ``patience`` when trials train short); it does not
-            change the trials, so it may be edited on a stored study.
+        final: parameter name → value of the models scored on the test set, the tuned one
+            (overriding the best trial's) and the default one alike: the full ``epochs`` and
+            ``patience`` when trials train short. It does not change the trials, so it may be
+            edited on a stored study.
     """
 
     ranges: dict[str, Range] | None = None
