@@ -11,7 +11,10 @@ with the peak resident memory of each child from ``wait4``.
 
 Models: ``chemprop``; ``athanor`` (the D-MPNN with its defaults: bf16 matrix products where the
 CPU has bf16 instructions); ``athanor_fp32`` (float32 products throughout); ``athanor_ens5`` (a
-deep ensemble of 5).
+deep ensemble of 5); ``athanor_rdkit`` and ``chemprop_rdkit`` (each with the RDKit 2-D
+descriptors of each molecule, standardised, joined to the learned vector: Athanor's
+``molecule_features="descriptors"``, chemprop's ``--molecule-featurizers rdkit_2d``);
+``athanor_lightgbm`` (LightGBM on the RDKit 2-D descriptors, trained once: its "epochs" are 1).
 """
 
 from __future__ import annotations
@@ -37,7 +40,15 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 WORK = REPO / "benchmarks" / "_work" / "surrogates"
 CHEMPROP_VENV = REPO / "benchmarks" / ".venv-chemprop"
-MEMBERS = {"chemprop": 1, "athanor": 1, "athanor_fp32": 1, "athanor_ens5": 5}  # networks/unit
+MEMBERS = {  # networks per unit
+    "chemprop": 1,
+    "chemprop_rdkit": 1,
+    "athanor": 1,
+    "athanor_fp32": 1,
+    "athanor_ens5": 5,
+    "athanor_rdkit": 1,
+    "athanor_lightgbm": 1,
+}
 MODELS = tuple(MEMBERS)
 
 
@@ -71,9 +82,11 @@ def smiles_columns(dataset: str) -> list[str]:
     return ["smiles", "solvent"] if dataset == "absorption" else ["smiles"]
 
 
-def chemprop_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: int):
+def chemprop_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: int, model: str):
     tool = str(CHEMPROP_VENV / "bin" / "chemprop")
     common = ["-s", *smiles_columns(dataset), "-n", "0", "--accelerator", "cpu", "--devices", "1"]
+    if model.endswith("_rdkit"):
+        common += ["--molecule-featurizers", "rdkit_2d"]
     train = [tool, "train", "-i", *(str(folder / f"{p}.csv") for p in ("train", "val", "test")),
              "--target-columns", "y", "-o", str(out / "model"), "--epochs", str(epochs),
              "--pytorch-seed", str(seed), "--data-seed", str(seed), *common]  # fmt: skip
@@ -90,9 +103,12 @@ def athanor_commands(folder: Path, out: Path, dataset: str, seed: int, epochs: i
     script = [sys.executable, str(HERE / "athanor_unit.py")]
     columns = ",".join(smiles_columns(dataset))
     precision = "fp32" if model.endswith("_fp32") else "auto"
+    features = "descriptors" if model.endswith("_rdkit") else "none"
     train = [*script, "train", str(folder), str(out / "model"), "--columns", columns,
              "--epochs", str(epochs), "--seed", str(seed), "--precision", precision,
-             "--ensemble-size", str(MEMBERS[model])]  # fmt: skip
+             "--ensemble-size", str(MEMBERS[model]), "--molecule-features", features]  # fmt: skip
+    if model == "athanor_lightgbm":
+        train.append("--lightgbm")
 
     def predict() -> list[str]:
         return [*script, "predict", str(folder), str(out / "model"), "--columns", columns,
@@ -115,8 +131,9 @@ def run_unit(dataset: str, split: str, seed: int, folder: Path, model: str, epoc
     n_test = write_predict_file(folder)
     n_train = len(pd.read_csv(folder / "train.csv"))
     members = MEMBERS[model]
-    if model == "chemprop":
-        train, predict = chemprop_commands(folder, out, dataset, seed, epochs)
+    epochs = 1 if model == "athanor_lightgbm" else epochs
+    if model.startswith("chemprop"):
+        train, predict = chemprop_commands(folder, out, dataset, seed, epochs, model)
     else:
         train, predict = athanor_commands(folder, out, dataset, seed, epochs, model)
     train_run = timed_child(train, out / "train.log")

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from athanor.chem.descriptors import descriptor_names
 from athanor.core.errors import AthanorError, ConfigError, InputDataError
 from athanor.datasets import load_dataset
 from athanor.models import DMPNNRegressor, ModelFileError, Surrogate
@@ -104,6 +105,24 @@ def test_multi_component_inputs_with_conditions_save_and_reload(tmp_path):
     np.testing.assert_array_equal(reloaded.mean, model.predict(pairs, conditions=conditions).mean)
     with pytest.raises(InputDataError, match="2 molecule"):
         model.predict(SMILES, conditions=conditions)
+
+
+def test_descriptors_of_each_component_join_the_head_and_reload_bit_for_bit(tmp_path):
+    pairs = np.column_stack([SMILES, ["O", "CCO"] * 20])
+    conditions = np.linspace(280, 320, 40)
+    model = DMPNNRegressor(**TINY, molecule_features="descriptors")
+    model.fit(pairs, Y, conditions=conditions)
+    width = len(descriptor_names())
+    assert model.embed(pairs, conditions=conditions).shape == (40, 2 * 16 + 1 + 2 * width)
+    graphs_only = DMPNNRegressor(**TINY).fit(pairs, Y, conditions=conditions)
+    with_descriptors = model.predict(pairs, conditions=conditions).mean
+    assert not np.allclose(with_descriptors, graphs_only.predict(pairs, conditions=conditions).mean)
+    # descriptors are standardised with the training set's statistics, not the batch's
+    one_row = model.predict(pairs[:1], conditions=conditions[:1]).mean
+    np.testing.assert_allclose(one_row, with_descriptors[:1], rtol=1e-5)
+    model.save(tmp_path)
+    reloaded = Surrogate.load(tmp_path).predict(pairs, conditions=conditions)
+    np.testing.assert_array_equal(reloaded.mean, with_descriptors)
 
 
 def test_validation_data_keeps_the_epoch_with_the_lowest_validation_error():

@@ -21,6 +21,7 @@ from athanor.models.base import (
     as_conditions,
     as_targets,
 )
+from athanor.models.featurizers.fingerprints import DescriptorFeaturizer
 from athanor.models.featurizers.graph import GraphFeaturizer
 from athanor.models.likelihoods import EvidentialLikelihood, GaussianLikelihood, PointLikelihood
 from athanor.models.mpnn import MPNNNetwork
@@ -41,6 +42,7 @@ from athanor.models.training import (
 from athanor.models.uncertainty import combine_members, evidential_variance, unscale
 
 Uncertainty = Literal["none", "ensemble", "mve", "evidential", "dropout"]
+MoleculeFeatures = Literal["none", "descriptors"]
 PREDICT_BATCH_SIZE = 64  # larger batches overflow the CPU caches: slower on one core
 WEIGHTS_FILE = "weights.pt"
 
@@ -55,6 +57,7 @@ class _Params(StrictModel):
     ffn_hidden_size: PositiveInt
     ffn_layers: int = Field(ge=0)
     shared_encoder: bool
+    molecule_features: MoleculeFeatures
     epochs: PositiveInt
     batch_size: PositiveInt
     warmup_epochs: float = Field(ge=0)
@@ -84,6 +87,10 @@ class DMPNNRegressor(Surrogate):
         ffn_hidden_size: width of the head's hidden layers.
         ffn_layers: hidden layers in the head.
         shared_encoder: multi-component inputs share one encoder (else one per component).
+        molecule_features: ``"descriptors"`` joins the 217 RDKit 2-D descriptors of each
+            component (standardised on the training set, as `DescriptorFeaturizer`) to the
+            learned molecule vectors before the head, like chemprop's
+            ``--molecule-featurizers rdkit_2d``; ``"none"``: the graphs alone.
         epochs, batch_size: training length and mini-batch size (molecules).
         warmup_epochs, init_lr, max_lr, final_lr: Noam-like learning-rate schedule.
         patience: with validation data, stop after this many epochs without improvement
@@ -116,6 +123,7 @@ class DMPNNRegressor(Surrogate):
         ffn_hidden_size: int = 300,
         ffn_layers: int = 1,
         shared_encoder: bool = False,
+        molecule_features: str = "none",
         epochs: int = 50,
         batch_size: int = 64,
         warmup_epochs: float = 2.0,
@@ -139,6 +147,7 @@ class DMPNNRegressor(Surrogate):
         self.ffn_hidden_size = ffn_hidden_size
         self.ffn_layers = ffn_layers
         self.shared_encoder = shared_encoder
+        self.molecule_features = molecule_features
         self.epochs = epochs
         self.batch_size = batch_size
         self.warmup_epochs = warmup_epochs
@@ -191,16 +200,19 @@ class DMPNNRegressor(Surrogate):
         conditions = as_conditions(conditions, n)
         if (conditions is None) != (getattr(self, "condition_scaler_", None) is None):
             raise InputDataError("give conditions at prediction exactly when fitted with them")
+        extra = [] if conditions is None else [self.condition_scaler_.transform(conditions)]
+        extra += [f.transform(components[i]) for i, f in enumerate(self.descriptors_)]
         return MoleculeData(
             graphs=[self._featurizer(column) for column in components],
             targets=None if y is None else self.target_scaler_.transform(y),
-            conditions=None if conditions is None else self.condition_scaler_.transform(conditions),
+            conditions=np.hstack(extra) if extra else None,
         )
 
     def _new_network(self) -> MPNNNetwork:
+        n_descriptors = sum(featurizer.width for featurizer in self.descriptors_)
         return MPNNNetwork(
             self.n_components_,
-            self.n_conditions_,
+            self.n_conditions_ + n_descriptors,
             self._likelihood().n_params * self.n_tasks_,
             hidden_size=self.hidden_size,
             depth=self.depth,
@@ -255,6 +267,10 @@ class DMPNNRegressor(Surrogate):
         self._set_shapes(len(components), targets.shape[1], n_conditions)
         self.target_scaler_ = Standardizer.fit(targets)
         self.condition_scaler_ = None if conditions is None else Standardizer.fit(conditions)
+        descriptors = params.molecule_features == "descriptors"
+        self.descriptors_ = (
+            [DescriptorFeaturizer().fit(c) for c in components] if descriptors else []
+        )
         train = self._featurize(smiles, conditions, targets)
         val_data = self._validation_data(val)
         settings = params.model_dump(include=set(Schedule.__dataclass_fields__))
@@ -334,7 +350,7 @@ class DMPNNRegressor(Surrogate):
         """Learned fingerprints of the first network: the molecule vectors the head reads.
 
         Returns:
-            shape (n, n_components * hidden_size [+ n_conditions]), float32.
+            shape (n, n_components * hidden_size [+ n_conditions + descriptors]), float32.
         """
         self._check_fitted()
         data = self._featurize(smiles, conditions)
@@ -356,6 +372,7 @@ class DMPNNRegressor(Surrogate):
             "condition_scaler": None
             if self.condition_scaler_ is None
             else self.condition_scaler_.to_json(),
+            "descriptor_scalers": [f.scaler.to_json() for f in self.descriptors_],
         }
 
     def _restore(self, directory: Path, state: dict[str, Any]) -> None:
@@ -363,6 +380,10 @@ class DMPNNRegressor(Surrogate):
         self.target_scaler_ = Standardizer.from_json(state["target_scaler"])
         scaler = state["condition_scaler"]
         self.condition_scaler_ = None if scaler is None else Standardizer.from_json(scaler)
+        self.descriptors_ = [
+            DescriptorFeaturizer(Standardizer.from_json(scaler))
+            for scaler in state.get("descriptor_scalers", [])
+        ]
         networks = torch.nn.ModuleList(self._new_network() for _ in range(state["n_networks"]))
         weights = load_weights(directory / WEIGHTS_FILE)
         try:

@@ -211,6 +211,7 @@ _DMPNN = {
     "batch_size": Choice(choice=[16, 32, 64, 128]),
     "epochs": IntRange(int=(20, 100), step=10),
     "aggregation": Choice(choice=["mean", "sum", "norm"]),
+    "molecule_features": Choice(choice=["none", "descriptors"]),
     "ensemble_size": IntRange(int=(1, 3)),
 }
 DEFAULT_RANGES: dict[str, dict[str, Range]] = {

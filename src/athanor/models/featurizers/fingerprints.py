@@ -66,9 +66,16 @@ class DescriptorFeaturizer:
         scaled = self.scaler.transform(self._raw(smiles))
         return np.clip(np.nan_to_num(scaled, nan=0.0), -DESCRIPTOR_CLIP, DESCRIPTOR_CLIP)
 
+    @property
+    def width(self) -> int:
+        """Columns of the fitted featuriser (217 with the RDKit this was fitted with)."""
+        return len(self.scaler.center)
+
     @staticmethod
     def _raw(smiles: Sequence[str]) -> np.ndarray:
-        raw = descriptor_matrix(smiles)
+        """Shape (n, 217), float64: each distinct SMILES computed once (solvents repeat)."""
+        distinct, rows = np.unique(np.asarray(smiles, dtype=object), return_inverse=True)
+        raw = descriptor_matrix(distinct)[rows.reshape(-1)]
         raw[~np.isfinite(raw)] = np.nan  # a few descriptors overflow on exotic molecules
         return raw
 
