@@ -30,7 +30,8 @@ from athanor.workflows.training import TrainConfig, train_model
 HERE = Path(__file__).resolve().parent
 WORK = HERE.parents[1] / "benchmarks" / "_work" / "surrogates" / "uncertainty"
 DATASETS = ("freesolv", "esol", "lipophilicity", "absorption")
-METHODS = ("ensemble", "mve")
+METHODS = ("ensemble", "mve", "evidential", "dropout")
+MC_DROPOUT = 0.1  # dropout probability of the "dropout" units (chemprop's default is 0)
 REPORTED = ("rmse", "conformal_coverage", "error_sigma_spearman", "coverage_90", "nll")
 
 
@@ -42,6 +43,8 @@ def unit_config(
     params = {"epochs": epochs, "uncertainty": method}
     if method == "ensemble":
         params["ensemble_size"] = members
+    if method == "dropout":
+        params["dropout"] = MC_DROPOUT
     fixed = "scaffold" if dataset == "absorption" else None
     share, source = calibration
     split = SplitConfig(fixed=fixed, seed=seed, calibration=share, calibration_source=source)
