@@ -30,6 +30,7 @@ from athanor.core.provenance import environment
 from athanor.datasets.labelled import load_split_data
 from athanor.tuning import TuneConfig, tune
 from athanor.tuning.results import compare_on_test
+from athanor.tuning.study import finished_trials
 
 HERE = Path(__file__).parent
 DATASETS = ("absorption", "lipophilicity")
@@ -114,7 +115,7 @@ def run_cell(config: TuneConfig, out: Path) -> dict:
         "dataset": config.data.dataset,
         "model": config.model,
         "seed": config.seed,
-        "n_trials": len(result.study.trials),
+        "n_trials": finished_trials(result.study),  # not the failed trials of killed runs
         "val_rmse_tuned": result.best_value,
         "tuned_params": result.best_params,
         **scores(result.comparison),
