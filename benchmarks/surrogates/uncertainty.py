@@ -8,9 +8,10 @@ fit on train (best epoch on validation), z-scaling and 90 % conformal intervals 
 calibration rows (``--calibration``: the share of the validation part held out from the epoch
 choice, 0.5 by default; 0 calibrates on the whole validation part), scored on the test part.
 ESOL, FreeSolv and Lipophilicity use the product's scaffold split (``strategy = "scaffold"``,
-seeds 0, 1, 2; not the benchmark's split files), absorption its published ``fixed =
-"scaffold"`` split. One JSON per unit under ``benchmarks/_work/surrogates/uncertainty/``;
-``results_uncertainty.{json,md}`` here.
+seeds 0, 1, 2; not the benchmark's split files), absorption its published fixed splits
+(``--absorption-splits``: scaffold by default, also group_by_smiles and random). One JSON
+per unit under ``benchmarks/_work/surrogates/uncertainty/``; ``results_uncertainty.{json,md}``
+here.
 """
 
 from __future__ import annotations
@@ -31,21 +32,22 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE.parents[1] / "benchmarks" / "_work" / "surrogates" / "uncertainty"
 DATASETS = ("freesolv", "esol", "lipophilicity", "absorption")
 METHODS = ("ensemble", "mve", "evidential", "dropout")
+ABSORPTION_SPLITS = ("scaffold", "group_by_smiles", "random")
 MC_DROPOUT = 0.1  # dropout probability of the "dropout" units (chemprop's default is 0)
 REPORTED = ("rmse", "conformal_coverage", "error_sigma_spearman", "coverage_90", "nll")
 
 
-def unit_config(
-    dataset: str, seed: int, method: str, epochs: int, members: int, calibration: tuple
-) -> TrainConfig:
-    """The training config of one unit: D-MPNN with chemprop's defaults but the uncertainty;
-    `calibration` is (share, source part) of the rows held out to calibrate."""
+def unit_config(unit: tuple, epochs: int, members: int, calibration: tuple) -> TrainConfig:
+    """The training config of one (dataset, split, seed, method) unit: D-MPNN with chemprop's
+    defaults but the uncertainty; `calibration` is (share, source part) of the rows held out
+    to calibrate."""
+    dataset, split_name, seed, method = unit
     params = {"epochs": epochs, "uncertainty": method}
     if method == "ensemble":
         params["ensemble_size"] = members
     if method == "dropout":
         params["dropout"] = MC_DROPOUT
-    fixed = "scaffold" if dataset == "absorption" else None
+    fixed = split_name if dataset == "absorption" else None
     share, source = calibration
     split = SplitConfig(fixed=fixed, seed=seed, calibration=share, calibration_source=source)
     return TrainConfig(
@@ -57,25 +59,26 @@ def unit_config(
     )
 
 
-def unit_name(dataset: str, seed: int, method: str, calibration: tuple) -> str:
+def unit_name(unit: tuple, calibration: tuple) -> str:
     share, source = calibration
     held_out = f"__cal{share:g}" if share else ""  # 0: the first runs' names
     held_out += "train" if share and source == "train" else ""
-    return f"{dataset}__scaffold__{seed}__{method}{held_out}"
+    return "__".join(map(str, unit)) + held_out
 
 
-def run_unit(
-    dataset: str, seed: int, method: str, epochs: int, members: int, calibration: tuple
-) -> dict:
-    """Train, calibrate and test one model; the test metrics of raw and z-scaled σ."""
-    name = unit_name(dataset, seed, method, calibration)
-    config = unit_config(dataset, seed, method, epochs, members, calibration)
+def run_unit(unit: tuple, epochs: int, members: int, calibration: tuple) -> dict:
+    """Train, calibrate and test one (dataset, split, seed, method) unit; the test metrics of
+    raw and z-scaled σ."""
+    dataset, split_name, seed, method = unit
+    name = unit_name(unit, calibration)
+    config = unit_config(unit, epochs, members, calibration)
     start = time.process_time()
     result = train_model(config, WORK / "runs" / name)
     cpu_s = time.process_time() - start
     metrics = result.metrics.reset_index()
     row = {
-        "dataset": dataset, "split": "fixed scaffold" if dataset == "absorption" else "scaffold",
+        "dataset": dataset,
+        "split": f"fixed {split_name}" if dataset == "absorption" else split_name,
         "seed": seed, "method": method, "members": members if method == "ensemble" else 1,
         "epochs": epochs, "calibration": calibration[0], "calibration_source": calibration[1],
         "n_test": int(metrics["n"].iloc[0]),
@@ -112,9 +115,9 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
         + " |",
         "|---|---|---|---|---|---|" + "---|" * len(columns),
     ]
-    keys = ["dataset", "method", "calibration_source", "calibration"]
+    keys = ["dataset", "split", "method", "calibration_source", "calibration"]
     groups = frame.sort_values(keys).groupby(keys, sort=False)
-    for (dataset, method, source, share), group in groups:
+    for (dataset, split, method, source, share), group in groups:
         cells = [
             f"{group[c].mean():.3f} ± {group[c].std():.3f}"
             if len(group) > 1
@@ -124,7 +127,7 @@ def write_report(results: Path, destination: Path) -> pd.DataFrame:
         label = f"ensemble of {group['members'].iloc[0]}" if method == "ensemble" else method
         held_out = f"{share:.1%} of {source}" if share else "validation (epoch choice)"
         lines.append(
-            f"| {dataset} | {group['split'].iloc[0]} | {label} | {held_out} | {len(group)} "
+            f"| {dataset} | {split} | {label} | {held_out} | {len(group)} "
             f"| {group['epochs'].iloc[0]} | " + " | ".join(cells) + " |"
         )
     goal = frame["conformal_coverage_raw"].between(0.88, 0.92)
@@ -146,6 +149,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--absorption-epochs", type=int, default=10)
     parser.add_argument(
+        "--absorption-splits", nargs="+", default=["scaffold"], choices=ABSORPTION_SPLITS
+    )
+    parser.add_argument(
         "--calibration", type=float, default=0.5, help="share held out to calibrate"
     )
     parser.add_argument(
@@ -156,20 +162,21 @@ def main() -> None:
     results = WORK / "results"
     results.mkdir(parents=True, exist_ok=True)
     units = [] if args.report else [
-        (dataset, seed, method)
+        (dataset, split, seed, method)
         for seed in args.seeds
         for dataset in args.datasets
+        for split in (args.absorption_splits if dataset == "absorption" else ["scaffold"])
         for method in args.methods
-        if dataset != "absorption" or seed == args.seeds[0]  # one fixed split
+        if dataset != "absorption" or seed == args.seeds[0]  # fixed splits: one seed
     ]  # fmt: skip
-    for dataset, seed, method in units:
+    for unit in units:
         calibration = (args.calibration, args.calibration_source)
-        path = results / f"{unit_name(dataset, seed, method, calibration)}.json"
+        path = results / f"{unit_name(unit, calibration)}.json"
         if path.exists():
             continue
-        epochs = args.absorption_epochs if dataset == "absorption" else args.epochs
-        print(f"{dataset} seed {seed} {method} ...", flush=True)
-        row = run_unit(dataset, seed, method, epochs, args.ensemble_size, calibration)
+        epochs = args.absorption_epochs if unit[0] == "absorption" else args.epochs
+        print(" ".join(map(str, unit)), "...", flush=True)
+        row = run_unit(unit, epochs, args.ensemble_size, calibration)
         path.write_text(json.dumps(row, indent=1))
         print(
             f"  rmse {row['rmse_raw']:.3f}  conformal {row['conformal_coverage_raw']:.3f}  "
