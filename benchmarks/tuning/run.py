@@ -29,6 +29,7 @@ from athanor.core.config import validate_config
 from athanor.core.provenance import environment
 from athanor.datasets.labelled import load_split_data
 from athanor.tuning import TuneConfig, tune
+from athanor.tuning.pipeline import output_dir
 from athanor.tuning.results import compare_on_test
 from athanor.tuning.study import finished_trials
 
@@ -125,11 +126,12 @@ def run_cell(config: TuneConfig, out: Path) -> dict:
     }
 
 
-def rescore_cell(config: TuneConfig, cell: dict) -> dict:
+def rescore_cell(config: TuneConfig, cell: dict, out: Path) -> dict:
     """The cell's tuned parameters under the current protocol, without tuning again."""
     start_cpu = time.process_time()
     params = config.search_space().tuned(cell["tuned_params"])
-    comparison = compare_on_test(config, params, load_split_data(config.data, config.split))
+    data = load_split_data(config.data, config.split)
+    comparison = compare_on_test(config, params, data, output_dir(config, out) / "test_fits")
     tuning_cpu = cell.get("cpu_seconds_tuning", cell["cpu_seconds"])
     return {
         **cell,
@@ -225,7 +227,7 @@ def main() -> None:
                     path.write_text(json.dumps(run_cell(config, args.out), indent=2))
                 cell = json.loads(path.read_text())
                 if cell.get("protocol") != protocol(config):
-                    path.write_text(json.dumps(rescore_cell(config, cell), indent=2))
+                    path.write_text(json.dumps(rescore_cell(config, cell, args.out), indent=2))
                 summarize(args.out, command)
     print(summarize(args.out, command).read_text())
 

@@ -7,6 +7,7 @@ import sys
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from optuna.trial import TrialState
@@ -16,7 +17,7 @@ from athanor.core.errors import ConfigError
 from athanor.datasets import load_dataset
 from athanor.datasets.labelled import load_split_data
 from athanor.models import surrogate_class
-from athanor.tuning import TrainingConfig, TuneConfig, retune, run_study, tune
+from athanor.tuning import TrainingConfig, TuneConfig, results, retune, run_study, tune
 from athanor.tuning.config import SurrogateSpec
 from athanor.tuning.study import finished_trials, open_study
 
@@ -109,6 +110,26 @@ def test_the_default_model_on_test_trains_under_the_final_parameters(esol_csv, t
     errors = expected.predict(data.test.smiles).mean - data.test.y
     default = result.comparison.set_index("model").loc["default"]
     assert default["test_rmse"] == pytest.approx(np.sqrt(np.mean(errors**2)))
+
+
+def test_a_killed_comparison_resumes_from_its_finished_test_fits(esol_csv, tmp_path, monkeypatch):
+    config = tiny_config(esol_csv)
+    first = tune(config, tmp_path)
+    fits = sorted((first.output / "test_fits").glob("*.json"))
+    assert len(fits) == 4  # (default, tuned) x test seeds (0, 1)
+    fitted = []
+    real_fit = results.fit_model
+    monkeypatch.setattr(results, "fit_model", lambda *a: fitted.append(a) or real_fit(*a))
+    again = tune(config, tmp_path)
+    pd.testing.assert_frame_equal(again.comparison, first.comparison)
+    assert fitted == []
+    fits[0].unlink()  # as if killed before that fit finished: only that one runs again
+    resumed = tune(config, tmp_path)
+    assert len(fitted) == 1
+    pd.testing.assert_frame_equal(
+        resumed.comparison.drop(columns="fit_seconds"),
+        first.comparison.drop(columns="fit_seconds"),
+    )
 
 
 def test_multi_objective_returns_a_pareto_front(esol_csv, tmp_path):

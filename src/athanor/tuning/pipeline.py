@@ -73,7 +73,8 @@ def tune(config: TuneConfig, project: str | Path = ".", compare: bool = True) ->
     comparison = None
     if compare:
         data = load_split_data(config.data, config.split)
-        comparison = compare_on_test(config, tuned_params(config, trial), data)
+        params = tuned_params(config, trial)
+        comparison = compare_on_test(config, params, data, cache=output / "test_fits")
         comparison.to_csv(output / "comparison.csv", index=False)
     write_report(config, study, comparison, output / "report.html")
     pareto = [tuple(t.values) for t in study.best_trials] if len(study.directions) > 1 else []

@@ -3,6 +3,8 @@ of the tuned model against the model's defaults."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -67,12 +69,18 @@ def write_training_config(config: TuneConfig, study: optuna.Study, path: str | P
     return path
 
 
-def _test_row(model: str, label: str, params: dict, data: SplitData, seed: int) -> dict:
+def _fit_key(config: TuneConfig, params: dict, seed: int) -> str:
+    """Hash of what a test fit depends on: model, data, split, parameters and seed."""
+    defining = config.model_dump(mode="json", include={"model", "data", "split"})
+    text = json.dumps({**defining, "params": params, "seed": seed}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _test_row(config: TuneConfig, params: dict, data: SplitData, seed: int) -> dict:
     unseeded = {name: value for name, value in params.items() if name != "seed"}
-    surrogate = build_model(model, unseeded, seed)
+    surrogate = build_model(config.model, unseeded, seed)
     seconds = fit_model(surrogate, data)
     return {
-        "model": label,
         "seed": seed,
         "test_rmse": error_on(surrogate, data.test, "rmse"),
         "test_mae": error_on(surrogate, data.test, "mae"),
@@ -80,11 +88,36 @@ def _test_row(model: str, label: str, params: dict, data: SplitData, seed: int) 
     }
 
 
-def compare_on_test(config: TuneConfig, params: dict[str, Any], data: SplitData) -> pd.DataFrame:
+def _cached_test_row(
+    config: TuneConfig, params: dict, data: SplitData, seed: int, cache: Path | None
+) -> dict:
+    """`_test_row`, read from ``cache/<key>.json`` when that fit was already made there."""
+    if cache is None:
+        return _test_row(config, params, data, seed)
+    path = cache / f"{_fit_key(config, params, seed)}.json"
+    if path.is_file():
+        return json.loads(path.read_text())["row"]
+    row = _test_row(config, params, data, seed)
+    cache.mkdir(parents=True, exist_ok=True)
+    record = {"model": config.model, "params": params, "row": row}
+    path.write_text(json.dumps(record, indent=2, default=str))
+    return row
+
+
+def compare_on_test(
+    config: TuneConfig, params: dict[str, Any], data: SplitData, cache: Path | None = None
+) -> pd.DataFrame:
     """Default and tuned models, each fitted on train (validation for early stopping) with
     every seed of ``config.test_seeds`` and scored on the test part, never seen in tuning.
     Both train under the space's final parameters (the training budget of the comparison),
     so the default differs from the tuned model only in what the search chose.
+
+    Args:
+        config: the study.
+        params: the tuned model's parameters.
+        data: the split.
+        cache: a folder keeping each finished fit's scores, so that a comparison killed
+            halfway resumes at the next fit (None: nothing kept).
 
     Returns:
         One row per (model, seed): model ("default" or "tuned"), seed, test_rmse, test_mae,
@@ -94,7 +127,7 @@ def compare_on_test(config: TuneConfig, params: dict[str, Any], data: SplitData)
     default = config.search_space().final
     for seed in config.test_seeds:
         for label, chosen in (("default", default), ("tuned", params)):
-            rows.append(_test_row(config.model, label, chosen, data, seed))
+            rows.append({"model": label, **_cached_test_row(config, chosen, data, seed, cache)})
             logger.info("test %s seed %d: rmse %.4g", label, seed, rows[-1]["test_rmse"])
     return pd.DataFrame(rows)
 
