@@ -42,9 +42,9 @@ def tune(
     if result.pareto:
         click.echo(f"Pareto front ({config.metric}, fit seconds): {len(result.pareto)} trials")
     if result.comparison is not None:
-        means = result.comparison.groupby("model")["test_rmse"].agg(["mean", "std", "count"])
-        for model, row in means.iterrows():
-            spread = f" ± {row['std']:.2g} over {row['count']} seeds" if row["count"] > 1 else ""
-            click.echo(f"test rmse {model}: {row['mean']:.4g}{spread}")
+        rmse = result.comparison.groupby("model")["test_rmse"]
+        for model, values in rmse:
+            spread = f" ± {values.std():.2g} over {len(values)} seeds" if len(values) > 1 else ""
+            click.echo(f"test rmse {model}: {values.mean():.4g}{spread}")
     click.echo(f"tuned config: {result.output / 'best.toml'}")
     click.echo(f"report: {result.output / 'report.html'}")
