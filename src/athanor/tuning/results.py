@@ -100,7 +100,9 @@ def _cached_test_row(
     row = _test_row(config, params, data, seed)
     cache.mkdir(parents=True, exist_ok=True)
     record = {"model": config.model, "params": params, "row": row}
-    path.write_text(json.dumps(record, indent=2, default=str))
+    partial = path.with_suffix(".partial")  # a kill while writing leaves no half file
+    partial.write_text(json.dumps(record, indent=2, default=str))
+    partial.replace(path)
     return row
 
 
