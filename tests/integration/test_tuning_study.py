@@ -132,6 +132,22 @@ def test_a_killed_comparison_resumes_from_its_finished_test_fits(esol_csv, tmp_p
     )
 
 
+def test_an_edited_data_file_is_fitted_again(esol_csv, tmp_path, monkeypatch):
+    edited = tmp_path / "esol60.csv"
+    frame = pd.read_csv(esol_csv)
+    frame.to_csv(edited, index=False)
+    config = tiny_config(edited)
+    tune(config, tmp_path)
+    frame.loc[0, TARGET] += 1.0  # same path, same config: one label differs
+    frame.to_csv(edited, index=False)
+    fitted = []
+    real_fit = results.fit_model
+    monkeypatch.setattr(results, "fit_model", lambda *a: fitted.append(a) or real_fit(*a))
+    tune(config, tmp_path)
+    assert len(fitted) == 4  # no score of the old rows is reused
+    assert len(list((tmp_path / ".athanor" / "tuning").rglob("test_fits/*.json"))) == 8
+
+
 def test_multi_objective_returns_a_pareto_front(esol_csv, tmp_path):
     config = tiny_config(esol_csv, n_trials=3, objectives=["rmse", "fit_seconds"])
     result = tune(config, tmp_path, compare=False)

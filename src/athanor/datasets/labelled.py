@@ -8,7 +8,9 @@ published split files (``fixed = "scaffold"`` for the absorption set).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -118,6 +120,14 @@ class Part:
             conditions=conditions,
         )
 
+    def row_bytes(self) -> Iterator[bytes]:
+        """The rows as bytes, for hashing: SMILES, labels, conditions (in row order)."""
+        yield repr(self.smiles.shape).encode()
+        yield "\x1f".join(map(str, self.smiles.ravel())).encode()
+        yield np.ascontiguousarray(self.y, dtype=np.float64).tobytes()
+        if self.conditions is not None:
+            yield np.ascontiguousarray(self.conditions, dtype=np.float64).tobytes()
+
     def as_validation(self) -> tuple:
         """The ``val`` argument of `Surrogate.fit`."""
         if self.conditions is None:
@@ -149,6 +159,16 @@ class SplitData:
             needed,
         )
         return self.val + self.calibration
+
+    def digest(self) -> str:
+        """Hash of every row of every part: the same for the same split of the same data,
+        whatever file or config produced it; 16 hex digits."""
+        digest = hashlib.sha256()
+        for part in (self.train, self.val, self.test, self.calibration):
+            digest.update(b"\x1e")  # part separator: a missing part still counts
+            for chunk in () if part is None else part.row_bytes():
+                digest.update(chunk)
+        return digest.hexdigest()[:16]
 
     def sizes(self) -> dict[str, int]:
         """Rows per part (calibration 0 when the validation part calibrates)."""

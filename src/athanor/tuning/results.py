@@ -69,10 +69,12 @@ def write_training_config(config: TuneConfig, study: optuna.Study, path: str | P
     return path
 
 
-def _fit_key(config: TuneConfig, params: dict, seed: int) -> str:
-    """Hash of what a test fit depends on: model, data, split, parameters and seed."""
+def _fit_key(config: TuneConfig, params: dict, data: SplitData, seed: int) -> str:
+    """Hash of what a test fit depends on: model, data and split (the config and the rows
+    themselves, so that an edited data file is fitted again), parameters and seed."""
     defining = config.model_dump(mode="json", include={"model", "data", "split"})
-    text = json.dumps({**defining, "params": params, "seed": seed}, sort_keys=True, default=str)
+    defining |= {"rows": data.digest(), "params": params, "seed": seed}
+    text = json.dumps(defining, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -94,7 +96,7 @@ def _cached_test_row(
     """`_test_row`, read from ``cache/<key>.json`` when that fit was already made there."""
     if cache is None:
         return _test_row(config, params, data, seed)
-    path = cache / f"{_fit_key(config, params, seed)}.json"
+    path = cache / f"{_fit_key(config, params, data, seed)}.json"
     if path.is_file():
         return json.loads(path.read_text())["row"]
     row = _test_row(config, params, data, seed)
