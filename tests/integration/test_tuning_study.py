@@ -132,7 +132,7 @@ def test_a_killed_comparison_resumes_from_its_finished_test_fits(esol_csv, tmp_p
     )
 
 
-def test_an_edited_data_file_is_fitted_again(esol_csv, tmp_path, monkeypatch):
+def test_an_edited_data_file_is_fitted_again_and_not_tuned_further(esol_csv, tmp_path, monkeypatch):
     edited = tmp_path / "esol60.csv"
     frame = pd.read_csv(esol_csv)
     frame.to_csv(edited, index=False)
@@ -146,6 +146,8 @@ def test_an_edited_data_file_is_fitted_again(esol_csv, tmp_path, monkeypatch):
     tune(config, tmp_path)
     assert len(fitted) == 4  # no score of the old rows is reused
     assert len(list((tmp_path / ".athanor" / "tuning").rglob("test_fits/*.json"))) == 8
+    with pytest.raises(ConfigError, match="changed since its trials ran"):
+        run_study(tiny_config(edited, n_trials=3), tmp_path)  # no new trial on other rows
 
 
 def test_multi_objective_returns_a_pareto_front(esol_csv, tmp_path):

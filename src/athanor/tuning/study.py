@@ -20,13 +20,14 @@ from optuna.trial import TrialState
 
 from athanor.core.errors import ConfigError
 from athanor.core.parallel import parallel_map
-from athanor.datasets.labelled import load_split_data
+from athanor.datasets.labelled import SplitData, load_split_data
 from athanor.tuning.config import TuneConfig
 from athanor.tuning.objective import TrialObjective, build_model
 
 logger = logging.getLogger(__name__)
 
 FINGERPRINT_ATTR = "config_fingerprint"
+ROWS_ATTR = "rows_digest"
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 HEARTBEAT_S = 60
 WORKER_SEED_STRIDE = 100_003  # keeps the samplers of parallel workers apart
@@ -56,6 +57,20 @@ def _check_fingerprint(storage: RDBStorage, config: TuneConfig) -> None:
         raise ConfigError(
             f"study {config.study!r} in {storage.url} was created by another configuration "
             f"(fingerprint {stored}, this config {config.fingerprint()}): "
+            "choose another 'study' name or 'storage' file"
+        )
+
+
+def _check_rows(study: optuna.Study, data: SplitData) -> None:
+    """Refuse to add trials on other rows than the study's first trials saw (an edited data
+    file under the same path and config); a study without a record takes these rows."""
+    stored = study.user_attrs.get(ROWS_ATTR)
+    if stored is None:
+        study.set_user_attr(ROWS_ATTR, data.digest())
+    elif stored != data.digest():
+        raise ConfigError(
+            f"the data of study {study.study_name!r} changed since its trials ran "
+            f"(rows digest {stored}, now {data.digest()}): "
             "choose another 'study' name or 'storage' file"
         )
 
@@ -118,10 +133,12 @@ def _optimize(study: optuna.Study, config: TuneConfig) -> int:
     before = finished_trials(study)
     if before >= config.n_trials:
         return 0
+    data = load_split_data(config.data, config.split)
+    _check_rows(study, data)
     objective = TrialObjective(
         config.model,
         config.search_space(),
-        load_split_data(config.data, config.split),
+        data,
         config.metric,
         with_cost=len(config.objectives) == 2,
         seed=config.seed,
