@@ -64,13 +64,13 @@ def _check_fingerprint(storage: RDBStorage, config: TuneConfig) -> None:
 def _check_rows(study: optuna.Study, data: SplitData) -> None:
     """Refuse to add trials on other rows than the study's first trials saw (an edited data
     file under the same path and config); a study without a record takes these rows."""
-    stored = study.user_attrs.get(ROWS_ATTR)
+    stored, digest = study.user_attrs.get(ROWS_ATTR), data.digest()
     if stored is None:
-        study.set_user_attr(ROWS_ATTR, data.digest())
-    elif stored != data.digest():
+        study.set_user_attr(ROWS_ATTR, digest)
+    elif stored != digest:
         raise ConfigError(
             f"the data of study {study.study_name!r} changed since its trials ran "
-            f"(rows digest {stored}, now {data.digest()}): "
+            f"(rows digest {stored}, now {digest}): "
             "choose another 'study' name or 'storage' file"
         )
 
