@@ -3,7 +3,8 @@
 For each dataset × model × seed: tune on the seed's scaffold split (validation part only),
 then fit the default and the tuned model with ``--model-seeds`` model seeds each and score
 the test part. One JSON file per cell under ``--out``; finished cells are skipped and stopped
-studies resume from the SQLite storage, so the script can be killed and rerun. A cell
+studies resume from the SQLite storage, so the script can be killed and rerun. A cell with
+fewer trials than ``--n-trials`` is tuned further (its study resumes) and scored again. A cell
 scored under another test protocol (final parameters, model seeds) is scored again from its
 recorded tuned parameters, without tuning again. ``summary.md`` is rewritten each time.
 
@@ -109,8 +110,10 @@ def scores(comparison: pd.DataFrame) -> dict:
     }
 
 
-def run_cell(config: TuneConfig, out: Path) -> dict:
-    start_cpu = time.process_time()
+def run_cell(config: TuneConfig, out: Path, earlier: dict | None = None) -> dict:
+    """Tune (or, given the ``earlier`` record of a cell with fewer trials, tune further:
+    its study resumes) and score on test; CPU seconds add up over the cell's runs."""
+    start_cpu = time.process_time() - (earlier["cpu_seconds"] if earlier else 0.0)
     result = tune(config, out)
     return {
         "dataset": config.data.dataset,
@@ -186,9 +189,10 @@ def summarize(out: Path, command: str) -> Path:
         "Each seed's RMSE is the mean over its model seeds; ± is the standard deviation over",
         "seeds; tuned - default is paired by seed. A seed sets the scaffold split, the search",
         "and the model seeds; absorption has one (published) scaffold split. CPU time is that",
-        "of the last (possibly resumed) tuning run of each cell plus its latest test fits,",
-        "summed over seeds. chemprop default: chemprop 2.3.1's default D-MPNN on the same",
-        "splits, one model seed each, the test fits' epochs (`chemprop_reference.py`).",
+        "of each cell's tuning runs and test fits (a cell tuned further adds its new trials;",
+        "older cells count their last run only), summed over seeds. chemprop default:",
+        "chemprop 2.3.1's default D-MPNN on the same splits, one model seed each, the test",
+        "fits' epochs (`chemprop_reference.py`).",
     ]
     path = out / "summary.md"
     path.write_text("\n".join(lines) + "\n")
@@ -223,8 +227,9 @@ def main() -> None:
             for seed in args.seeds:
                 config = cell_config(args, dataset, model, seed)
                 path = args.out / "cells" / f"{dataset}-{model}-seed{seed}.json"
-                if not path.exists():
-                    path.write_text(json.dumps(run_cell(config, args.out), indent=2))
+                cell = json.loads(path.read_text()) if path.exists() else None
+                if cell is None or cell["n_trials"] < args.n_trials:
+                    path.write_text(json.dumps(run_cell(config, args.out, cell), indent=2))
                 cell = json.loads(path.read_text())
                 if cell.get("protocol") != protocol(config):
                     path.write_text(json.dumps(rescore_cell(config, cell, args.out), indent=2))

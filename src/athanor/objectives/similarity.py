@@ -2,7 +2,8 @@
 
 GuacaMol's ECFP/FCFP are *unfolded count* Morgan fingerprints and its Tanimoto is the count
 (min/max) Tanimoto; AP is the RDKit atom-pair count fingerprint (max distance 10) and PHCO the
-Gobbi 2-D pharmacophore fingerprint. Using the same definitions keeps PMO numbers comparable.
+Gobbi 2-D pharmacophore fingerprint (RDKit's bits, computed 5-12x faster by `pharmacophore`).
+Using the same definitions keeps PMO numbers comparable.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Literal
 from rdkit import Chem, DataStructs, rdBase
 from rdkit.Chem import rdFingerprintGenerator
 from rdkit.Chem.AtomPairs import Pairs
-from rdkit.Chem.Pharm2D import Generate, Gobbi_Pharm2D
+
+from athanor.objectives.pharmacophore import gobbi_2d_fingerprint
 
 FingerprintType = Literal["ECFP4", "ECFP6", "FCFP4", "FCFP6", "AP", "PHCO"]
 
@@ -32,17 +34,13 @@ def _atom_pairs(mol: Chem.Mol):
         return Pairs.GetAtomPairFingerprint(mol, maxLength=10)
 
 
-def _pharmacophore(mol: Chem.Mol):
-    return Generate.Gen2DFingerprint(mol, Gobbi_Pharm2D.factory)
-
-
 FINGERPRINTS: dict[str, Callable[[Chem.Mol], object]] = {
     "ECFP4": lambda mol: _morgan(2, False).GetSparseCountFingerprint(mol),
     "ECFP6": lambda mol: _morgan(3, False).GetSparseCountFingerprint(mol),
     "FCFP4": lambda mol: _morgan(2, True).GetSparseCountFingerprint(mol),
     "FCFP6": lambda mol: _morgan(3, True).GetSparseCountFingerprint(mol),
     "AP": _atom_pairs,
-    "PHCO": _pharmacophore,
+    "PHCO": gobbi_2d_fingerprint,
 }
 
 
