@@ -3,7 +3,8 @@
 Resumable: one JSON result per (method, task, seed) in ``results/``; existing ones are skipped.
 Several workers may share the work: a worker claims a run (``.claim`` file with its process
 id) and the others skip it while that process lives. The two pharmacophore tasks (deco_hop,
-scaffold_hop) run last by default: RDKit's Gobbi 2-D fingerprint is pure Python and slow.
+scaffold_hop) run last by default: they were the slowest with RDKit's pure-Python Gobbi 2-D
+fingerprint (Athanor's vectorised one is 5-13x faster, `phco_speed.py`).
 
 The DRD2/GSK3B/JNK3 tasks read the classifier files of the molscore wheel; a task whose
 oracle fails on every molecule of its first batch is logged and skipped, never recorded as 0.
