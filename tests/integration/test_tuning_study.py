@@ -7,6 +7,7 @@ import sys
 import time
 
 import numpy as np
+import optuna
 import pandas as pd
 import pytest
 import torch
@@ -18,6 +19,7 @@ from athanor.datasets import load_dataset
 from athanor.datasets.labelled import load_split_data
 from athanor.models import surrogate_class
 from athanor.tuning import TrainingConfig, TuneConfig, results, retune, run_study, tune
+from athanor.tuning import study as study_module
 from athanor.tuning.config import SurrogateSpec
 from athanor.tuning.study import finished_trials, open_study
 
@@ -205,6 +207,32 @@ def test_study_resumes_after_a_kill(esol_csv, tmp_path):
     assert 2 <= done < 30
     resumed = run_study(config.model_copy(update={"n_trials": done + 2}), tmp_path)
     assert finished_trials(resumed) == done + 2
+
+
+@pytest.mark.slow
+def test_a_killed_workers_trial_is_failed_and_queued_when_the_study_reopens(
+    esol_csv, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(study_module, "HEARTBEAT_S", 1)
+    config = tiny_config(esol_csv, n_trials=1000)
+    worker = "import athanor.tuning.study as s; s.HEARTBEAT_S = 1\n" + KILLED_WORKER
+    process = subprocess.Popen(
+        [sys.executable, "-c", worker, config.model_dump_json(), str(tmp_path)]
+    )
+    storage = f"sqlite:///{tmp_path / '.athanor' / 'tuning.sqlite3'}"
+    while process.poll() is None and not (
+        (tmp_path / ".athanor" / "tuning.sqlite3").exists()
+        and len(optuna.load_study(study_name=config.study, storage=storage).trials) >= 3
+    ):
+        time.sleep(0.5)
+    process.kill()
+    process.wait()
+    states = [t.state for t in optuna.load_study(study_name=config.study, storage=storage).trials]
+    time.sleep(4)  # past the grace period of 3 heartbeats
+    reopened = [t.state for t in open_study(config, tmp_path).trials]
+    assert TrialState.RUNNING not in reopened
+    assert reopened.count(TrialState.FAIL) == states.count(TrialState.RUNNING)
+    assert reopened.count(TrialState.WAITING) == states.count(TrialState.RUNNING)
 
 
 def test_hyperband_prunes_dmpnn_trials_from_their_validation_curves(esol_csv, tmp_path):

@@ -3,7 +3,7 @@
 Every worker (a local process or a Ray task) runs ``study.optimize`` on the shared storage,
 which is how Optuna parallelises; workers stop once the study holds ``n_trials`` finished
 trials, so a study killed half-way resumes where it stopped. Trials of a killed worker are
-detected by their heartbeat and queued again.
+detected by their heartbeat, marked failed when the study is next opened, and queued again.
 """
 
 from __future__ import annotations
@@ -116,10 +116,20 @@ def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optu
         space = config.search_space()
         defaults = build_model(config.model, space.fixed, config.seed).get_params()
         study.enqueue_trial(space.draws_of(defaults))
+    _fail_stale_trials(study)
     study.set_user_attr(FINGERPRINT_ATTR, config.fingerprint())
     study.set_user_attr("objectives", config.objectives)
     study.sampler = _sampler(config, len(study.trials) + worker * WORKER_SEED_STRIDE)
     return study
+
+
+def _fail_stale_trials(study: optuna.Study) -> None:
+    """Mark trials of killed workers (no heartbeat for the grace period) failed, and queue
+    them again, now: Optuna does it only before a new trial, which a study that already
+    holds ``n_trials`` never starts, so they would stay RUNNING in its records."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        optuna.storages.fail_stale_trials(study)
 
 
 def finished_trials(study: optuna.Study) -> int:
