@@ -12,8 +12,10 @@ from rdkit.Chem.Pharm2D import Generate, Gobbi_Pharm2D
 from athanor.datasets import dataset_path
 from athanor.objectives.pharmacophore import gobbi_2d_fingerprint
 
-# Many features, repeated families, fragments (infinite distances), one feature, none.
+# Many features, repeated families, fragments (infinite distances), one feature, none; a
+# 15-residue tyrosine chain has 108 feature matches (past the cached index combinations).
 EDGE_CASES = [
+    "NC(Cc1ccc(O)cc1)C(=O)" * 15 + "O",
     "C#Cc1nc(C=C)sc1-n1c(C=C=C)nn1N[C@@H](SC)c1cc(C(=O)SC)c(SC)cc1F",
     "Cc1ccc(cc1Nc2nccc(n2)c3cccnc3)NC(=O)c4ccc(cc4)CN5CCN(CC5)C",
     "OC(=O)CCC(=O)O.NCCCCN.c1ccccc1",

@@ -59,11 +59,19 @@ def _match_distances(mol: Chem.Mol, matches: list[tuple[int, ...]]) -> np.ndarra
     return np.minimum.reduceat(np.minimum.reduceat(by_atom, starts, axis=0), starts, axis=1)
 
 
-@lru_cache(maxsize=64)
-def _points(n: int, n_points: int) -> np.ndarray:
+def _combinations(n: int, n_points: int) -> np.ndarray:
     """All index tuples i < j (< k) of ``n`` matches, shape (combinations, n_points)."""
     flat = itertools.chain.from_iterable(itertools.combinations(range(n), n_points))
     return np.fromiter(flat, dtype=np.int32).reshape(-1, n_points)
+
+
+_cached_combinations = lru_cache(maxsize=64)(_combinations)
+CACHED_UP_TO = 100  # matches; the triples of 100 take 1.9 MB, of 200 15 MB
+
+
+def _points(n: int, n_points: int) -> np.ndarray:
+    """`_combinations`, kept for the small ``n`` that recur from molecule to molecule."""
+    return (_cached_combinations if n <= CACHED_UP_TO else _combinations)(n, n_points)
 
 
 def _codes(families: np.ndarray, distances: np.ndarray, n_points: int) -> np.ndarray:
