@@ -28,15 +28,16 @@ from rdkit.Chem.Pharm2D import Gobbi_Pharm2D, Utils
 from rdkit.Chem.Pharm2D.SigFactory import SigFactory
 
 FACTORY: SigFactory = Gobbi_Pharm2D.factory
+N_FAMILIES = len(FACTORY.GetFeatFamilies())
+MIN_DISTANCE, MAX_DISTANCE = max(FACTORY.GetBins()[0][0], 1), FACTORY.GetBins()[-1][1]
 
 
 @cache
 def _bit(n_points: int, code: int) -> int:
     """RDKit's bit index of the pharmacophore a `_codes` code stands for (raises IndexError
     where RDKit does)."""
-    n_families, n_distances = len(FACTORY.GetFeatFamilies()), FACTORY.GetBins()[-1][1]
     digits = []
-    for base in [n_distances] * len(Utils.nPointDistDict[n_points]) + [n_families] * n_points:
+    for base in [MAX_DISTANCE] * len(Utils.nPointDistDict[n_points]) + [N_FAMILIES] * n_points:
         code, digit = divmod(code, base)
         digits.append(digit)
     families, distances = digits[::-1][:n_points], digits[::-1][n_points:]
@@ -77,17 +78,15 @@ def _points(n: int, n_points: int) -> np.ndarray:
 def _codes(families: np.ndarray, distances: np.ndarray, n_points: int) -> np.ndarray:
     """One integer per valid combination of ``n_points`` matches, shape (valid,): its
     families and distances as the digits of a mixed-radix number (decoded by `_bit`)."""
-    bins = FACTORY.GetBins()
-    low, high = max(bins[0][0], 1), bins[-1][1]
     combos = _points(len(families), n_points)
     sides = Utils.nPointDistDict[n_points]
     dist = np.stack([distances[combos[:, a], combos[:, b]] for a, b in sides], axis=1)
-    valid = np.all((dist >= low) & (dist < high), axis=1)
+    valid = np.all((dist >= MIN_DISTANCE) & (dist < MAX_DISTANCE), axis=1)
     code = np.zeros(int(valid.sum()), dtype=np.int64)
     for column in families[combos[valid]].T:
-        code = code * len(FACTORY.GetFeatFamilies()) + column
+        code = code * N_FAMILIES + column
     for column in dist[valid].astype(np.int64).T:
-        code = code * high + column
+        code = code * MAX_DISTANCE + column
     return code
 
 
