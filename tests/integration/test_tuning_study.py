@@ -14,11 +14,20 @@ import torch
 from optuna.trial import TrialState
 
 from athanor.core.config import load_toml, validate_config
-from athanor.core.errors import ConfigError
+from athanor.core.errors import ConfigError, InputDataError
 from athanor.datasets import load_dataset
 from athanor.datasets.labelled import load_split_data
 from athanor.models import surrogate_class
-from athanor.tuning import TrainingConfig, TuneConfig, results, retune, run_study, tune
+from athanor.tuning import (
+    TrainingConfig,
+    TuneConfig,
+    load_tune_config,
+    results,
+    retune,
+    run_study,
+    tune,
+)
+from athanor.tuning import objective as objective_module
 from athanor.tuning import study as study_module
 from athanor.tuning.config import SurrogateSpec
 from athanor.tuning.study import finished_trials, open_study
@@ -104,11 +113,12 @@ def test_final_parameters_override_the_best_trial_in_the_tuned_model(esol_csv, t
     assert config.surrogate.params["n_estimators"] == 60
 
 
-def test_the_default_model_on_test_trains_under_the_final_parameters(esol_csv, tmp_path):
+def test_the_default_model_on_test_takes_the_fixed_and_final_parameters(esol_csv, tmp_path):
     config = tiny_config(esol_csv, space={**SPACE, "final": {"n_estimators": 7}}, test_seeds=[0])
     result = tune(config, tmp_path)
     data = load_split_data(config.data, config.split)
-    expected = surrogate_class("rf")(n_estimators=7, seed=0).fit(data.train.smiles, data.train.y)
+    rf = surrogate_class("rf")(n_estimators=7, n_bits=256, seed=0)  # final, then fixed
+    expected = rf.fit(data.train.smiles, data.train.y)
     errors = expected.predict(data.test.smiles).mean - data.test.y
     default = result.comparison.set_index("model").loc["default"]
     assert default["test_rmse"] == pytest.approx(np.sqrt(np.mean(errors**2)))
@@ -152,6 +162,41 @@ def test_an_edited_data_file_is_fitted_again_and_not_tuned_further(esol_csv, tmp
         run_study(tiny_config(edited, n_trials=3), tmp_path)  # no new trial on other rows
 
 
+def test_trials_are_scored_on_the_validation_and_calibration_rows(esol_csv, tmp_path):
+    config = tiny_config(esol_csv, n_trials=1, split={"strategy": "random", "calibration": 0.5})
+    study = run_study(config, tmp_path)
+    data = load_split_data(config.data, config.split)
+    assert len(data.calibration.y) > 0
+    model = surrogate_class("rf")(**SPACE["fixed"], seed=0)
+    model.fit(data.train.smiles, data.train.y, val=data.val.as_validation())
+    held_out = data.val + data.calibration
+    errors = model.predict(held_out.smiles).mean - held_out.y
+    assert study.trials[0].value == pytest.approx(np.sqrt(np.mean(errors**2)))
+
+
+def test_a_split_without_test_part_is_refused_before_any_trial(esol_csv, tmp_path):
+    config = tiny_config(esol_csv, split={"strategy": "random", "sizes": [0.9, 0.1, 0.0]})
+    with pytest.raises(ConfigError, match="no test part"):
+        tune(config, tmp_path)
+    assert not (tmp_path / ".athanor").exists()
+    assert len(tune(config, tmp_path, compare=False).study.trials) == 2
+    with pytest.raises(ConfigError, match="test_seeds"):
+        tiny_config(esol_csv, test_seeds=[])
+
+
+def test_a_moved_project_resumes_its_study(esol_csv, tmp_path):
+    for folder in ("a", "b"):  # the same config and data file, in two places
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "esol.csv").write_bytes(esol_csv.read_bytes())
+        (tmp_path / folder / "tune.toml").write_text(
+            'model = "rf"\nn_trials = 1\n[data]\nfile = "esol.csv"\nsmiles = ["smiles"]\n'
+            f'targets = ["{TARGET}"]\n[space.fixed]\nn_estimators = 10\n'
+        )
+    first, moved = (load_tune_config(tmp_path / f / "tune.toml") for f in ("a", "b"))
+    assert first.data.file != moved.data.file
+    assert first.fingerprint() == moved.fingerprint()
+
+
 def test_multi_objective_returns_a_pareto_front(esol_csv, tmp_path):
     config = tiny_config(esol_csv, n_trials=3, objectives=["rmse", "fit_seconds"])
     result = tune(config, tmp_path, compare=False)
@@ -173,6 +218,27 @@ def test_retune_keeps_unsearched_parameters(esol_csv):
     assert result.n_trials == 2 and result.val_rmse > 0
     assert params["n_estimators"] == 20 and params["n_bits"] == 256
     assert 1 <= params["min_samples_leaf"] <= 4
+
+
+def test_retune_on_one_scaffold_validates_on_a_random_hold_out():
+    series = [f"c1ccccc1{'C' * n}" for n in range(1, 13)]  # a congeneric series: one scaffold
+    settings = SurrogateSpec(model="rf", params={"n_estimators": 10, "n_bits": 256})
+    result = retune(settings, series, np.arange(12.0), 30, max_trials=2)
+    assert result.n_trials == 2 and np.isfinite(result.val_rmse)
+    with pytest.raises(InputDataError, match="too few"):
+        retune(settings, series[:3], np.arange(3.0), 30, max_trials=2)
+
+
+def test_retune_keeps_the_parameters_when_no_trial_completes(esol_csv, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(objective_module, "fit_model", crash)
+    frame = load_dataset("esol").head(30)
+    settings = SurrogateSpec(model="rf", params={"n_estimators": 10})
+    result = retune(settings, frame["smiles"], frame[TARGET], 30, max_trials=3)
+    assert result.params == {"n_estimators": 10}
+    assert result.n_trials == 3 and np.isnan(result.val_rmse)
 
 
 @pytest.mark.slow

@@ -15,11 +15,27 @@ class Inner(StrictModel):
 class Outer(StrictModel):
     name: str
     model: Inner = Inner()
+    optional: Inner | None = None
+    layers: list[Inner] = []
+    named: dict[str, Inner] = {}
 
 
 def test_unknown_key_names_the_allowed_ones():
     with pytest.raises(ConfigError, match=r"unknown key 'model.dpth' \(allowed: depth\)"):
         validate_config(Outer, {"name": "x", "model": {"dpth": 4}})
+
+
+@pytest.mark.parametrize(
+    ("table", "where"),
+    [
+        ({"optional": {"dpth": 4}}, "optional.dpth"),
+        ({"layers": [{"depth": 2}, {"dpth": 4}]}, "layers.1.dpth"),
+        ({"named": {"first": {"dpth": 4}}}, "named.first.dpth"),
+    ],
+)
+def test_unknown_key_in_an_optional_list_or_dict_table_names_that_tables_keys(table, where):
+    with pytest.raises(ConfigError, match=rf"unknown key '{where}' \(allowed: depth\)"):
+        validate_config(Outer, {"name": "x", **table})
 
 
 def test_wrong_type_names_the_key():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import optuna
 import pytest
 
 from athanor.datasets.labelled import Part, SplitData
-from athanor.tuning.objective import fit_model, pruning_callback
+from athanor.tuning.objective import error_on, fit_model, pruning_callback
 
 
 class CurveModel:
@@ -20,6 +22,16 @@ class CurveModel:
         for epoch, loss in enumerate(self.losses):
             on_epoch(epoch, loss)
         return self
+
+
+class ConstantModel:
+    """Predicts the same values for every molecule."""
+
+    def __init__(self, value):
+        self.value = np.asarray(value, dtype=float)
+
+    def predict(self, smiles, conditions=None):
+        return SimpleNamespace(mean=np.tile(self.value, (len(smiles), 1)))
 
 
 def tiny_data() -> SplitData:
@@ -36,3 +48,12 @@ def test_a_worse_curve_than_the_median_is_pruned():
     bad = study.ask()
     with pytest.raises(optuna.TrialPruned, match="epoch 0"):
         fit_model(CurveModel([3.0, 2.0, 1.0]), tiny_data(), pruning_callback(bad))
+
+
+def test_a_task_without_validation_labels_leaves_the_others_to_score():
+    part = Part(
+        np.array([["C"], ["CC"]], dtype=object), np.array([[1.0, np.nan], [3.0, np.nan]]), None
+    )
+    assert error_on(ConstantModel([2.0, 0.0]), part, "rmse") == pytest.approx(1.0)
+    unlabelled = Part(part.smiles, np.full((2, 2), np.nan), None)
+    assert np.isnan(error_on(ConstantModel([2.0, 0.0]), unlabelled, "rmse"))

@@ -33,6 +33,11 @@ def test_empty_or_inverted_range_is_refused(bad):
         check_space("rf", space(**{name: bad}))
 
 
+def test_a_space_without_any_range_is_refused():
+    with pytest.raises(ConfigError, match="no ranges"):
+        resolve_space("rf", space())
+
+
 def test_unknown_range_key_names_the_allowed_ones():
     with pytest.raises(ConfigError, match="allowed: int, log, step"):
         validate_config(SearchSpace, {"ranges": {"depth": {"int": [1, 2], "stepp": 1}}})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -23,15 +23,28 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _nested_model(annotation: object) -> type[BaseModel] | None:
+    """The model inside an annotation: ``M``, ``M | None``, ``list[M]``, ``dict[str, M]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        if (model := _nested_model(argument)) is not None:
+            return model
+    return None
+
+
 def _allowed_keys(model: type[BaseModel], location: tuple) -> list[str]:
-    """Field names of the (possibly nested) model at `location`."""
+    """Field names of the (possibly nested) model at `location`; list indices and the keys
+    of dict-valued fields are stepped over."""
     current: type[BaseModel] = model
     for part in location[:-1]:
         field = current.model_fields.get(str(part))
-        annotation = getattr(field, "annotation", None)
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        if field is None:  # a list index or a dict key inside the current field
+            continue
+        nested = _nested_model(field.annotation)
+        if nested is None:
             break
-        current = annotation
+        current = nested
     return sorted(current.model_fields)
 
 

@@ -160,6 +160,10 @@ class SplitData:
         )
         return self.val + self.calibration
 
+    def held_out(self) -> Part:
+        """Every row held out of training: the validation rows and the calibration ones."""
+        return self.val if self.calibration is None else self.val + self.calibration
+
     def digest(self) -> str:
         """Hash of every row of every part: the same for the same split of the same data,
         whatever file or config produced it; 16 hex digits."""

@@ -73,7 +73,7 @@ class TuneConfig(StrictModel):
     ray_address: str | None = None
     storage: Path | None = None
     seed: int = 0
-    test_seeds: list[int] = [0, 1, 2]
+    test_seeds: list[int] = Field(default=[0, 1, 2], min_length=1)
 
     @model_validator(mode="after")
     def _objectives(self) -> TuneConfig:
@@ -95,12 +95,18 @@ class TuneConfig(StrictModel):
         """The SQLite file holding the study."""
         return Path(project) / (self.storage or DEFAULT_STORAGE)
 
+    def defining(self, include: set[str]) -> dict[str, Any]:
+        """The ``include`` fields as JSON, with a data file by its name only: the rows
+        themselves are checked apart (`SplitData.digest`), so a moved project still matches."""
+        defining = self.model_dump(mode="json", include=include)
+        if "data" in defining and self.data.file is not None:
+            defining["data"]["file"] = self.data.file.name
+        return defining
+
     def fingerprint(self) -> str:
         """Hash of what defines the study's trials (not of the budget or parallelism): a
         stored study with another fingerprint comes from another configuration."""
-        defining = self.model_dump(
-            mode="json", include={"model", "data", "split", "objectives", "seed"}
-        )
+        defining = self.defining({"model", "data", "split", "objectives", "seed"})
         defining["space"] = self.search_space().model_dump(mode="json", exclude={"final"})
         text = json.dumps(defining, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]

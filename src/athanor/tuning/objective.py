@@ -24,11 +24,27 @@ logger = logging.getLogger(__name__)
 METRICS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"rmse": rmse, "mae": mae}
 
 
+def route_optuna_logs() -> None:
+    """Send Optuna's log records (a line per trial) through Python logging, like Athanor's
+    own, instead of the stderr handler Optuna installs whatever the log level."""
+    optuna.logging.disable_default_handler()
+    optuna.logging.enable_propagation()
+
+
 def build_model(model: str, params: dict[str, Any], seed: int) -> Surrogate:
     """An unfitted model; ``seed`` is used when the model takes one and params do not set it."""
     if "seed" in model_parameters(model):
         params = {"seed": seed, **params}
     return surrogate_class(model)(**params)
+
+
+def enqueue_current(
+    study: optuna.Study, space: SearchSpace, model: str, params: dict[str, Any], seed: int
+) -> None:
+    """Queue ``params`` (with the space's fixed ones; the model's defaults for the rest) as
+    the next trial, so that the study's best is never worse than them on validation."""
+    current = build_model(model, {**params, **space.fixed}, seed).get_params()
+    study.enqueue_trial(space.draws_of(current))
 
 
 def fit_model(model: Surrogate, data: SplitData, on_epoch: EpochCallback | None = None) -> float:
@@ -53,9 +69,11 @@ def fit_model(model: Surrogate, data: SplitData, on_epoch: EpochCallback | None 
 
 
 def error_on(model: Surrogate, part: Part, metric: str) -> float:
-    """The metric on a part, averaged over tasks (NaN labels masked)."""
+    """The metric on a part, averaged over the tasks that have labels there (NaN labels
+    masked; NaN when no task has any)."""
     prediction = model.predict(part.smiles, conditions=part.conditions)
-    return float(np.mean(METRICS[metric](part.y, prediction.mean)))
+    per_task = METRICS[metric](part.y, prediction.mean)
+    return float(np.nanmean(per_task)) if np.isfinite(per_task).any() else float("nan")
 
 
 def pruning_callback(trial: optuna.Trial) -> EpochCallback:
@@ -74,7 +92,9 @@ def pruning_callback(trial: optuna.Trial) -> EpochCallback:
 
 
 class TrialObjective:
-    """The function Optuna minimises: validation error, or (error, fit seconds).
+    """The function Optuna minimises: validation error, or (error, fit seconds). The model
+    chooses its epoch on the validation part, as it will in training; the error is taken on
+    every held-out row, the calibration share included (`SplitData.held_out`).
 
     Args:
         model: registered surrogate name.
@@ -106,7 +126,7 @@ class TrialObjective:
         model = build_model(self.model, self.space.sample(trial), self.seed)
         on_epoch = None if self.with_cost else pruning_callback(trial)
         seconds = fit_model(model, self.data, on_epoch)
-        error = error_on(model, self.data.val, self.metric)
+        error = error_on(model, self.data.held_out(), self.metric)
         trial.set_user_attr("fit_seconds", seconds)
         logger.info("trial %d: %s %.4g in %.1f s", trial.number, self.metric, error, seconds)
         return (error, seconds) if self.with_cost else error

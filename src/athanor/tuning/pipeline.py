@@ -12,6 +12,7 @@ from typing import Any
 import optuna
 import pandas as pd
 
+from athanor.core.errors import ConfigError
 from athanor.core.provenance import environment
 from athanor.datasets.labelled import load_split_data
 from athanor.tuning.config import TuneConfig
@@ -33,7 +34,8 @@ class TuneResult:
 
     Attributes:
         study: the Optuna study (reload it with `open_study`).
-        best_params: all constructor parameters of the tuned model that differ from defaults.
+        best_params: the tuned model's parameters: the space's fixed ones, the best trial's
+            draws, then the final ones (the model's defaults for the rest).
         best_value: validation error of the best trial.
         pareto: (error, fit seconds) of the Pareto-optimal trials (multi-objective only).
         comparison: test-set rows per model and seed, or None when skipped.
@@ -62,18 +64,22 @@ def tune(config: TuneConfig, project: str | Path = ".", compare: bool = True) ->
         compare: fit default and tuned models with every test seed and score the test set.
 
     Raises:
-        ConfigError: before any trial, for a bad search space or a study file written by
-            another configuration.
+        ConfigError: before any trial, for a bad search space, a study file written by
+            another configuration, or (with ``compare``) a split without a test part.
     """
+    if compare:
+        data = load_split_data(config.data, config.split)
+        if len(data.test.y) == 0:
+            raise ConfigError("the split has no test part to compare on: give [split] sizes "
+                              "a test share, or skip the comparison (--no-compare)")  # fmt: skip
     study = run_study(config, project)
     output = output_dir(config, project)
     output.mkdir(parents=True, exist_ok=True)
     trial = best_trial(study)
+    params = tuned_params(config, trial)
     write_training_config(config, study, output / "best.toml")
     comparison = None
     if compare:
-        data = load_split_data(config.data, config.split)
-        params = tuned_params(config, trial)
         comparison = compare_on_test(config, params, data, cache=output / "test_fits")
         comparison.to_csv(output / "comparison.csv", index=False)
     write_report(config, study, comparison, output / "report.html")
@@ -81,6 +87,4 @@ def tune(config: TuneConfig, project: str | Path = ".", compare: bool = True) ->
     run = {"config": config.model_dump(mode="json"), "environment": environment()}
     (output / "run.json").write_text(json.dumps(run, indent=2, default=str))
     logger.info("study %r: best %s %.4g", config.study, config.metric, trial.values[0])
-    return TuneResult(
-        study, tuned_params(config, trial), trial.values[0], pareto, comparison, output
-    )
+    return TuneResult(study, params, trial.values[0], pareto, comparison, output)

@@ -27,15 +27,11 @@ def best_trial(study: optuna.Study) -> optuna.trial.FrozenTrial:
     Raises:
         InputDataError: the study has no completed trial.
     """
-    front = study.best_trials if len(study.directions) > 1 else None
-    if front is None:
-        completed = study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
-        if not completed:
-            raise InputDataError(f"study {study.study_name!r} has no completed trial yet")
-        return study.best_trial
-    if not front:
+    if not study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)):
         raise InputDataError(f"study {study.study_name!r} has no completed trial yet")
-    return min(front, key=lambda trial: trial.values[0])
+    if len(study.directions) == 1:
+        return study.best_trial
+    return min(study.best_trials, key=lambda trial: trial.values[0])
 
 
 def tuned_params(config: TuneConfig, trial: optuna.trial.FrozenTrial) -> dict[str, Any]:
@@ -72,7 +68,7 @@ def write_training_config(config: TuneConfig, study: optuna.Study, path: str | P
 def _fit_key(config: TuneConfig, params: dict, data: SplitData, seed: int) -> str:
     """Hash of what a test fit depends on: model, data and split (the config and the rows
     themselves, so that an edited data file is fitted again), parameters and seed."""
-    defining = config.model_dump(mode="json", include={"model", "data", "split"})
+    defining = config.defining(include={"model", "data", "split"})
     defining |= {"rows": data.digest(), "params": params, "seed": seed}
     text = json.dumps(defining, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -113,8 +109,9 @@ def compare_on_test(
 ) -> pd.DataFrame:
     """Default and tuned models, each fitted on train (validation for early stopping) with
     every seed of ``config.test_seeds`` and scored on the test part, never seen in tuning.
-    Both train under the space's final parameters (the training budget of the comparison),
-    so the default differs from the tuned model only in what the search chose.
+    Both take the space's fixed and final parameters (the latter: the training budget of
+    the comparison), so the default differs from the tuned model only in what the search
+    chose (`SearchSpace.default`).
 
     Args:
         config: the study.
@@ -128,7 +125,7 @@ def compare_on_test(
         fit_seconds.
     """
     rows = []
-    default = config.search_space().final
+    default = config.search_space().default()
     for seed in config.test_seeds:
         for label, chosen in (("default", default), ("tuned", params)):
             rows.append({"model": label, **_cached_test_row(config, chosen, data, seed, cache)})

@@ -149,6 +149,11 @@ class SearchSpace(StrictModel):
         """Parameters of the tuned model: the fixed ones, a trial's ``draws``, the final ones."""
         return {**self.fixed, **draws, **self.final}
 
+    def default(self) -> dict[str, Any]:
+        """Parameters of the default model on test: the fixed and the final ones (the model's
+        defaults otherwise), so that it differs from the tuned model only in the draws."""
+        return self.tuned({})
+
     def draws_of(self, params: dict[str, Any]) -> dict[str, Any]:
         """The values of ``params`` that this space could draw (to enqueue them as a trial)."""
         return {
@@ -169,8 +174,10 @@ def check_space(model: str, space: SearchSpace) -> None:
 
     Raises:
         ConfigError: a parameter the model does not have (the message names the model's
-            parameters), or an empty or inverted range.
+            parameters), no range at all, or an empty or inverted range.
     """
+    if space.ranges == {}:
+        raise ConfigError("the search space has no ranges: every trial would be the same")
     allowed = model_parameters(model)
     named = set(space.ranges or ()) | set(space.fixed) | set(space.final)
     unknown = sorted(named - set(allowed))

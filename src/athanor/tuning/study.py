@@ -13,6 +13,7 @@ import warnings
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import optuna
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.study import MaxTrialsCallback
@@ -22,7 +23,7 @@ from athanor.core.errors import ConfigError
 from athanor.core.parallel import parallel_map
 from athanor.datasets.labelled import SplitData, load_split_data
 from athanor.tuning.config import TuneConfig
-from athanor.tuning.objective import TrialObjective, build_model
+from athanor.tuning.objective import TrialObjective, enqueue_current, route_optuna_logs
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optu
         ConfigError: a bad search space, or a stored study with another config fingerprint.
     """
     config.search_space()
+    route_optuna_logs()
     storage = _storage(config, project)
     _check_fingerprint(storage, config)
     study = optuna.create_study(
@@ -113,9 +115,7 @@ def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optu
         pruner=_pruner(config),
     )
     if not study.trials:  # the defaults first: the tuned model is never worse on validation
-        space = config.search_space()
-        defaults = build_model(config.model, space.fixed, config.seed).get_params()
-        study.enqueue_trial(space.draws_of(defaults))
+        enqueue_current(study, config.search_space(), config.model, {}, config.seed)
     _fail_stale_trials(study)
     study.set_user_attr(FINGERPRINT_ATTR, config.fingerprint())
     study.set_user_attr("objectives", config.objectives)
@@ -145,6 +145,10 @@ def _optimize(study: optuna.Study, config: TuneConfig) -> int:
         return 0
     data = load_split_data(config.data, config.split)
     _check_rows(study, data)
+    unlabelled = np.isnan(data.held_out().y).all(axis=0)
+    if unlabelled.any():
+        logger.warning("task(s) %s have no validation labels: trials are scored on the others",
+                       np.flatnonzero(unlabelled).tolist())  # fmt: skip
     objective = TrialObjective(
         config.model,
         config.search_space(),
@@ -171,11 +175,21 @@ def run_worker(config: TuneConfig, project: str | Path, worker: int = 0) -> int:
 
 
 def _ray_workers(config: TuneConfig, project: str | Path) -> None:
+    """Ray tasks as workers. They open the storage by its absolute path, so on a cluster the
+    project folder must be on a file system every node mounts at the same path."""
     import ray
 
+    started = not ray.is_initialized()
     ray.init(address=config.ray_address, ignore_reinit_error=True, log_to_driver=False)
-    task = ray.remote(num_cpus=1)(run_worker)
-    ray.get([task.remote(config, str(project), i) for i in range(1, config.n_jobs + 1)])
+    project = str(Path(project).resolve())
+    if config.ray_address is not None:
+        logger.info("Ray workers use the storage %s: it must be shared by every node", project)
+    try:
+        task = ray.remote(num_cpus=1)(run_worker)
+        ray.get([task.remote(config, project, i) for i in range(1, config.n_jobs + 1)])
+    finally:
+        if started:
+            ray.shutdown()
 
 
 def run_study(config: TuneConfig, project: str | Path = ".") -> optuna.Study:
