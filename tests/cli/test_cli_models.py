@@ -69,6 +69,11 @@ def test_train_from_a_config_file(esol_csv, tmp_path, capsys):
     status, _, _ = run(capsys, "train", str(config), "-o", str(tmp_path / "m"))
     assert status == 0
     assert json.loads((tmp_path / "m" / "run.json").read_text())["seed"] == 3
+    status, _, err = run(capsys, "train", str(config), "--seed", "4", "--calibration", "0",
+                         "-o", str(tmp_path / "m2"))  # fmt: skip
+    assert status == 2  # options that the file defines are refused, not silently dropped
+    assert "--seed, --calibration: not used with CONFIG.toml" in err
+    assert not (tmp_path / "m2").exists()
 
 
 def test_evaluate_prints_the_models_by_splits_table(esol_csv, tmp_path, capsys):

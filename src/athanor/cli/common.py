@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 import pandas as pd
+from click.core import ParameterSource
 
 from athanor.core.errors import ConfigError
 
@@ -30,6 +31,27 @@ def echo_table(frame: pd.DataFrame, max_rows: int = 20) -> None:
     click.echo(frame.head(max_rows).to_string(index=False))
     if len(frame) > max_rows:
         click.echo(f"... {len(frame) - max_rows} more rows")
+
+
+def refuse_options_with_config(config_path: str | None, keep: tuple[str, ...] = ()) -> None:
+    """A CONFIG.toml defines the run: options that would define it too are an error, not
+    silently dropped. ``keep`` names the options that still apply (e.g. ``output``).
+
+    Raises:
+        click.UsageError: a CONFIG.toml and such options given together.
+    """
+    context = click.get_current_context()
+    given = [
+        parameter.opts[0]
+        for parameter in context.command.params
+        if isinstance(parameter, click.Option)
+        and parameter.name not in keep
+        and context.get_parameter_source(parameter.name) is ParameterSource.COMMANDLINE
+    ]
+    if config_path is not None and given:
+        raise click.UsageError(
+            f"{', '.join(given)}: not used with CONFIG.toml (set them in the file instead)"
+        )
 
 
 def parameters_from(settings: tuple[str, ...], config: str | None) -> dict:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from athanor.cli.common import data_options, data_table, echo_table, split_table
+from athanor.cli.common import (
+    data_options,
+    data_table,
+    echo_table,
+    refuse_options_with_config,
+    split_table,
+)
 
 
 @click.command()
@@ -42,6 +48,7 @@ def evaluate(
         summarize_evaluation,
     )
 
+    refuse_options_with_config(config_path, keep=("output",))
     if config_path is not None:
         config = load_evaluate_config(config_path)
     else:

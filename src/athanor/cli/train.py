@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from athanor.cli.common import data_options, data_table, echo_table, parameters_from, split_table
+from athanor.cli.common import (
+    data_options,
+    data_table,
+    echo_table,
+    parameters_from,
+    refuse_options_with_config,
+    split_table,
+)
 
 
 @click.command()
@@ -52,6 +59,7 @@ def train(
     from athanor.core.config import validate_config
     from athanor.workflows.training import TrainConfig, load_train_config, train_model
 
+    refuse_options_with_config(config_path, keep=("output",))
     if config_path is not None:
         config = load_train_config(config_path)
     else:
