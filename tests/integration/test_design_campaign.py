@@ -26,6 +26,7 @@ class CountedQED(Component):
     """QED that counts how many molecules it has scored."""
 
     calls = 0
+    unit_interval = True
 
     def value(self, mol: Chem.Mol) -> float:
         type(self).calls += 1
@@ -35,6 +36,8 @@ class CountedQED(Component):
 @register_component("test_no_nitrogen")
 class NoNitrogen(Component):
     """Raises for molecules with nitrogen."""
+
+    unit_interval = True
 
     def value(self, mol: Chem.Mol) -> float:
         if any(atom.GetSymbol() == "N" for atom in mol.GetAtoms()):

@@ -15,6 +15,7 @@ class FailsOnNitrogen(Component):
     """Raises for molecules with nitrogen; counts its calls."""
 
     calls = 0
+    unit_interval = True
 
     def value(self, mol: Chem.Mol) -> float:
         type(self).calls += 1
@@ -48,7 +49,8 @@ def test_constraint_zeroes_score_and_says_why():
 def test_alerts_substructure_and_isomer():
     objective = Objective.from_config({
         "components": [
-            {"kind": "alerts", "params": {"catalogs": ["PAINS", "BRENK"]}},
+            {"kind": "alerts", "params": {"catalogs": ["PAINS", "BRENK"]},
+             "desirability": {"kind": "step", "threshold": 0, "above": False}},
             {"kind": "substructure", "params": {"smarts": "c1ccccc1", "forbidden": True}},
             {"kind": "isomer", "params": {"formula": "C2H6O"}},
         ],
@@ -58,6 +60,30 @@ def test_alerts_substructure_and_isomer():
     assert batch.values["isomer"][0] == pytest.approx(1.0)  # ethanol is C2H6O
     assert batch.values["alerts"][1] >= 1  # quinone: a Brenk alert
     assert batch.values["substructure"].tolist() == [1.0, 1.0]
+
+
+def test_a_constraint_on_a_components_value_computes_it_once():
+    objective = Objective.from_config({
+        "components": [{"kind": "test_fails_on_nitrogen"}],
+        "constraints": [{"kind": "test_fails_on_nitrogen", "min": 0.5},
+                        {"kind": "test_fails_on_nitrogen", "max": 2}],
+    })  # fmt: skip
+    FailsOnNitrogen.calls = 0
+    batch = objective(["CCO", "CCC"])
+    assert FailsOnNitrogen.calls == 2 and batch.status == ["ok", "ok"]
+
+
+def test_a_constraint_labelled_like_a_component_must_bound_the_same_value():
+    table = {
+        "components": [{"kind": "similarity", "params": {"smiles": "CCO"}}],
+        "constraints": [{"kind": "similarity", "params": {"smiles": "c1ccccc1"}, "max": 0.5}],
+    }
+    with pytest.raises(ConfigError, match="constraint 'similarity' bounds another value"):
+        Objective.from_config(table)
+    table["constraints"][0]["name"] = "benzene_similarity"
+    batch = Objective.from_config(table)(["CCO"])
+    assert batch.values["similarity"][0] == 1.0
+    assert batch.values["benzene_similarity"][0] < 0.5
 
 
 def test_cache_counts_unique_calls_and_invalid_inputs():
@@ -109,6 +135,15 @@ def test_pareto_mode_returns_one_column_per_component():
         ),
         ({"components": [{"kind": "qed"}], "agregate": "min"}, "allowed: aggregate, components"),
         ({"components": [{"kind": "qed"}], "constraints": [{"kind": "sa"}]}, "'min' and/or"),
+        ({"components": [{"kind": "logp"}]}, r"\('logp'\): its raw values are not in \[0, 1\]"),
+        (
+            {"components": [{"kind": "surrogate", "params": {"model": "/no/such/model"}}]},
+            "cannot load the surrogate: no saved model in /no/such/model",
+        ),
+        (
+            {"components": [{"kind": "oracle", "params": {"oracle": "rdkit", "property": "gap"}}]},
+            "oracle 'rdkit' has no property 'gap' \\(it has: qed",
+        ),
     ],
 )
 def test_config_errors_name_allowed_keys(table, message):

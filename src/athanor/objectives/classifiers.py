@@ -127,6 +127,7 @@ class PMOClassifier(Component):
     """Predicted probability of activity on DRD2, GSK3B or JNK3 (the PMO / TDC oracles)."""
 
     Params = ClassifierParams
+    unit_interval = True
 
     def values(self, mols, smiles) -> tuple[np.ndarray, list[str]]:
         if not mols:

@@ -42,6 +42,7 @@ class Component:
 
     kind: str = "component"
     Params: type[StrictModel] = NoParams
+    unit_interval: bool = False  # raw values lie in [0, 1]: they may score as they are
 
     def __init__(self, params: StrictModel):
         self.params = params

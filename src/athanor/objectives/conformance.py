@@ -20,8 +20,8 @@ def check_component(kind: str, params: dict | None = None) -> None:
     """Assert the component contract for `kind`.
 
     Checks: `values` returns one float (or NaN with a reason) per molecule, in order, for an
-    empty batch too; results are deterministic; an objective built on it scores invalid
-    input 0 without calling it.
+    empty batch too, within [0, 1] when the component declares `unit_interval`; results are
+    deterministic; an objective built on it scores invalid input 0 without calling it.
 
     Raises:
         AssertionError: the first violated rule.
@@ -37,6 +37,12 @@ def check_component(kind: str, params: dict | None = None) -> None:
     np.testing.assert_array_equal(values, again, err_msg=f"{kind}: not deterministic")
     empty, empty_reasons = component.values([], [])
     assert len(empty) == 0 and not empty_reasons, f"{kind}: empty batch"
-    objective = Objective.from_config({"components": [{"kind": kind, "params": params or {}}]})
+    if component.unit_interval:
+        finite = values[np.isfinite(values)]
+        assert np.all((finite >= 0) & (finite <= 1)), f"{kind}: values leave [0, 1]"
+    table = {"kind": kind, "params": params or {}}
+    if not component.unit_interval:
+        table["desirability"] = {"kind": "sigmoid", "center": 0.0, "scale": 1.0}
+    objective = Objective.from_config({"components": [table]})
     batch = objective(["not a smiles"])
     assert batch.scores[0] == 0 and batch.status == ["invalid"], f"{kind}: invalid input"

@@ -18,14 +18,14 @@ from rdkit import Chem
 
 from athanor.chem.parse import parse_molecule
 from athanor.core.config import validate_config
-from athanor.core.errors import MoleculeError
+from athanor.core.errors import ConfigError, MoleculeError
 from athanor.core.labels import unique_labels
 from athanor.objectives.aggregate import aggregate
 from athanor.objectives.cache import ScoringCache
 from athanor.objectives.components import Component, make_component
 from athanor.objectives.config import ObjectiveConfig
 from athanor.objectives.constraints import Constraint
-from athanor.objectives.desirability import make_desirability
+from athanor.objectives.desirability import TRANSFORMS, Identity, make_desirability
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +117,10 @@ class Objective:
         self.labels = unique_labels([spec.label for spec in specs])
         self.components = [make_component(spec.kind, spec.params) for spec in specs]
         self.transforms = [make_desirability(spec.desirability) for spec in specs]
+        _check_unit_scores(self.labels, self.components, self.transforms)
         self.weights = np.array([spec.weight for spec in specs])
         self.constraints = [Constraint(spec) for spec in config.constraint_specs()]
+        _check_shared_labels(dict(zip(self.labels, self.components, strict=True)), self.constraints)
         self.cache = ScoringCache()
 
     @classmethod
@@ -155,10 +157,10 @@ class Objective:
             _collect(reasons, why)
         bounds = []
         for constraint in self.constraints:
-            raw, why = _safe_values(constraint.component, mols, keys)
-            values.setdefault(constraint.label, raw)
-            bounds.append(constraint.satisfied(raw))
-            _collect(reasons, why)
+            if constraint.label not in values:  # else a component's, or another bound's
+                values[constraint.label], why = _safe_values(constraint.component, mols, keys)
+                _collect(reasons, why)
+            bounds.append(constraint.satisfied(values[constraint.label]))
         desirability = np.stack(
             [
                 transform(values[label])
@@ -203,6 +205,40 @@ class Objective:
             for label, value in entry.values.items():
                 values[label][i] = value
         return ScoreBatch([p.key for p in parsed], scores, status, reasons, values, calls)
+
+
+def _check_unit_scores(labels: list[str], components: list[Component], transforms: list) -> None:
+    """Refuse a component whose raw values leave [0, 1] and that has no transform to [0, 1].
+
+    Raises:
+        ConfigError: naming the component and the transforms to choose from.
+    """
+    for index, (label, component, transform) in enumerate(
+        zip(labels, components, transforms, strict=True)
+    ):
+        if isinstance(transform, Identity) and not component.unit_interval:
+            kinds = ", ".join(kind for kind in TRANSFORMS if kind != "identity")
+            raise ConfigError(
+                f"objective.components[{index}] ('{label}'): its raw values are not in [0, 1]; "
+                f"give it a desirability ({kinds})"
+            )
+
+
+def _check_shared_labels(defined: dict[str, Component], constraints: list[Constraint]) -> None:
+    """A constraint labelled like a component (or an earlier constraint) must bound the very
+    same raw value, which is then computed once.
+
+    Raises:
+        ConfigError: the same label for another kind or other parameters.
+    """
+    for constraint in constraints:
+        component = constraint.component
+        other = defined.setdefault(constraint.label, component)
+        if (other.kind, other.params) != (component.kind, component.params):
+            raise ConfigError(
+                f"constraint '{constraint.label}' bounds another value than the component or "
+                "constraint of that label: give it its own 'name'"
+            )
 
 
 def _collect(reasons: list[list[str]], new: list[str]) -> None:

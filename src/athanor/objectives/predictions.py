@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field
 
 from athanor.core.config import StrictModel
+from athanor.core.errors import AthanorError, ConfigError, NotFittedError
 from athanor.core.prediction import Prediction
 from athanor.objectives.components import Component, register_component
 
@@ -17,14 +17,15 @@ class SurrogateParams(StrictModel):
     """Parameters of ``surrogate``.
 
     Attributes:
-        model: directory of a saved surrogate (``Surrogate.save``).
+        model: directory of a saved surrogate (``Surrogate.save``); None when the caller
+            sets the component's ``model`` itself (a campaign's surrogate, trained in memory).
         task: column of the prediction to use.
         bound: the predictive ``mean``, or the ``upper`` (optimistic when maximising) or
             ``lower`` (pessimistic) bound mean +/- beta * std.
         beta: width of the bound in standard deviations.
     """
 
-    model: str
+    model: str | None
     task: int = Field(default=0, ge=0)
     bound: Literal["mean", "upper", "lower"] = "mean"
     beta: float = Field(default=1.0, ge=0)
@@ -37,21 +38,39 @@ def prediction_bound(prediction: Prediction, task: int, bound: str, beta: float)
     return mean + sign * beta * std
 
 
+def load_surrogate(params: SurrogateParams):
+    """The saved surrogate of ``params``, checked to have the task asked for.
+
+    Raises:
+        ConfigError: the model cannot be loaded, or has no such task.
+    """
+    from athanor.models import Surrogate  # torch is heavy: only when used
+
+    try:
+        model = Surrogate.load(params.model)
+    except AthanorError as error:
+        raise ConfigError(f"cannot load the surrogate: {error}") from None
+    if params.task >= model.n_tasks_:
+        raise ConfigError(f"task {params.task}: the surrogate has {model.n_tasks_} task(s)")
+    return model
+
+
 @register_component("surrogate")
 class SurrogateComponent(Component):
-    """A surrogate model's prediction, optionally an uncertainty bound."""
+    """A surrogate model's prediction, optionally an uncertainty bound; the saved model is
+    loaded (and checked) when the component is built, so a bad path fails at start."""
 
     Params = SurrogateParams
 
-    @cached_property
-    def model(self):
-        from athanor.models import Surrogate  # torch is heavy: only when used
-
-        return Surrogate.load(self.params.model)
+    def __init__(self, params: SurrogateParams):
+        super().__init__(params)
+        self.model = None if params.model is None else load_surrogate(params)
 
     def values(self, mols, smiles) -> tuple[np.ndarray, list[str]]:
         if not smiles:
             return np.zeros(0), []
+        if self.model is None:
+            raise NotFittedError("the surrogate component has no model yet")
         prediction = self.model.predict(list(smiles))
         p = self.params
         return prediction_bound(prediction, p.task, p.bound, p.beta), [""] * len(smiles)
@@ -73,15 +92,21 @@ class OracleParams(StrictModel):
 
 @register_component("oracle")
 class OracleComponent(Component):
-    """A property computed by an oracle (one call per molecule; failures are recorded)."""
+    """A property computed by an oracle (one call per molecule; failures are recorded). The
+    oracle is built when the component is, so bad options or a wrong property fail at start."""
 
     Params = OracleParams
 
-    @cached_property
-    def oracle(self):
+    def __init__(self, params: OracleParams):
+        super().__init__(params)
         from athanor.oracles import make_oracle
 
-        return make_oracle(self.params.oracle, **self.params.options)
+        self.oracle = make_oracle(params.oracle, **params.options)
+        if params.property not in self.oracle.properties:
+            known = ", ".join(self.oracle.properties)
+            raise ConfigError(
+                f"oracle {params.oracle!r} has no property {params.property!r} (it has: {known})"
+            )
 
     def values(self, mols, smiles) -> tuple[np.ndarray, list[str]]:
         out = np.full(len(smiles), np.nan)

@@ -36,8 +36,11 @@ class PropertyComponent(Component):
         return float(PROPERTIES[self.kind](mol))
 
 
+UNIT_INTERVAL = {"qed", "fraction_csp3"}
+
 for _kind in PROPERTIES:
-    register_component(_kind)(type(f"Property_{_kind}", (PropertyComponent,), {}))
+    _attributes = {"unit_interval": _kind in UNIT_INTERVAL}
+    register_component(_kind)(type(f"Property_{_kind}", (PropertyComponent,), _attributes))
 
 
 class AtomCountParams(StrictModel):

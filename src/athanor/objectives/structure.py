@@ -51,6 +51,7 @@ class Similarity(Component):
     """Tanimoto similarity to reference molecules, in [0, 1]."""
 
     Params = SimilarityParams
+    unit_interval = True
 
     @cached_property
     def _references(self) -> list:
@@ -88,6 +89,7 @@ class Substructure(Component):
     """1 if the molecule contains the SMARTS pattern (lacks it when `forbidden`), else 0."""
 
     Params = SubstructureParams
+    unit_interval = True
 
     @cached_property
     def _pattern(self) -> Chem.Mol:
@@ -156,6 +158,7 @@ class Isomer(Component):
     formula and one (sigma 2) on the total atom count, hydrogens included, then averaged."""
 
     Params = IsomerParams
+    unit_interval = True
 
     @cached_property
     def _target(self) -> dict[str, int]:

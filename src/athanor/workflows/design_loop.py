@@ -21,7 +21,6 @@ from athanor.objectives.predictions import SurrogateComponent
 from athanor.workflows.design_config import DesignConfig
 
 log = logging.getLogger(__name__)
-IN_MEMORY = "(trained during the campaign)"
 
 
 def oracle_labels(objective: Objective) -> list[str]:
@@ -42,7 +41,7 @@ def _proxy_config(config: DesignConfig, objective: Objective) -> dict:
         for item, label in zip(table[group], labels[group], strict=True):
             if item["kind"] == "oracle":
                 item |= {"kind": "surrogate", "name": label}
-                item["params"] = {"model": IN_MEMORY, "task": tasks.index(label),
+                item["params"] = {"model": None, "task": tasks.index(label),
                                   "bound": config.loop.bound, "beta": config.loop.beta}  # fmt: skip
     return table
 
