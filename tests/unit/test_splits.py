@@ -95,6 +95,26 @@ def test_group_split_keeps_each_dye_in_one_part_whatever_the_solvent():
     np.testing.assert_array_equal(make_split("group", rows, seed=1).labels(), split.labels())
 
 
+def test_group_split_by_molecule_keeps_every_spelling_of_it_in_one_part():
+    spellings = {"CCO": ["CCO", "OCC", "C(C)O"], "c1ccccc1": ["c1ccccc1", "C1=CC=CC=C1"],
+                 "CCN": ["CCN", "NCC"]}  # fmt: skip
+    rows = [text for texts in spellings.values() for text in texts] * 4 + ["not a smiles"]
+    for seed in range(5):
+        split = make_split("group", rows, (0.5, 0.25, 0.25), seed)
+        molecule = {text: key for key, texts in spellings.items() for text in texts}
+        assert_disjoint(split, [molecule.get(text, text) for text in rows])
+
+
+def test_a_hold_out_without_test_part_is_shuffled_by_the_seed_not_by_group_size():
+    sizes = [1 + i % 4 for i in range(40)]  # 40 groups of 1 to 4 rows
+    starts = np.cumsum([0, *sizes[:-1]])
+    groups = [np.arange(start, start + size) for start, size in zip(starts, sizes, strict=True)]
+    held_out = [assign_groups(groups, (0.5, 0.5, 0.0), seed).val for seed in range(3)]
+    assert len({tuple(sorted(rows)) for rows in held_out}) == 3  # the seed matters
+    held_sizes = {len(g) for g in groups if set(g) <= set(held_out[0])}
+    assert max(held_sizes) == 4  # not only the smallest groups
+
+
 def test_random_split_leaks_repeated_molecules_which_the_report_shows():
     rows = [s for s in SMILES[:20] for _ in range(4)]
     report = split_report(rows, random_split(rows, seed=0))

@@ -36,7 +36,7 @@ def assign_groups(
 ) -> SplitIndices:
     """Balanced assignment of whole groups, as chemprop's balanced scaffold split.
 
-    Groups larger than half the validation or test target are "big": they are placed first,
+    Groups larger than half the (non-empty) validation or test target are "big": placed first,
     largest first, so they land in the training set; the other groups follow in an order
     shuffled by `seed` (chemprop shuffles the big groups too, which can send the largest
     scaffold set to the test set when it does not fit after another big one).
@@ -53,7 +53,9 @@ def assign_groups(
     """
     n_rows = sum(len(group) for group in groups)
     targets = np.asarray(sizes) * n_rows
-    is_big = [len(group) > min(targets[1:]) / 2 for group in groups]
+    held_out = targets[1:][targets[1:] > 0]  # an empty part (no test) sets no threshold
+    threshold = held_out.min() / 2 if held_out.size else np.inf
+    is_big = [len(group) > threshold for group in groups]
     order = np.random.default_rng(seed).permutation(len(groups))
     # largest first, so that the biggest sets are the ones that fill the training part
     big = sorted((groups[i] for i in order if is_big[i]), key=len, reverse=True)

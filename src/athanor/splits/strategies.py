@@ -11,9 +11,11 @@ import inspect
 from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
+from rdkit import Chem
 
+from athanor.chem.parse import parse_molecule
 from athanor.chem.scaffolds import murcko_scaffold
-from athanor.core.errors import InputDataError
+from athanor.core.errors import InputDataError, MoleculeError
 from athanor.splits.clustering import fingerprint_clusters
 from athanor.splits.grouping import assign_groups, group_rows
 from athanor.splits.indices import SplitIndices, check_sizes
@@ -112,8 +114,9 @@ def make_split(
         smiles: length n, one molecule per row.
         sizes: (train, val, test) fractions.
         seed: random seed.
-        groups: for ``group`` only, the group of each row; by default the SMILES themselves,
-            so that a molecule measured under several conditions stays in one part.
+        groups: for ``group`` only, the group of each row; by default the molecule itself
+            (`molecule_keys`: however it is spelled), so that a molecule measured under
+            several conditions stays in one part.
         **options: strategy-specific keywords (``generic``, ``n_clusters``).
 
     Raises:
@@ -139,4 +142,16 @@ def make_split(
         return splitter(smiles, sizes, seed, **options)
     if groups is not None and len(groups) != len(smiles):
         raise InputDataError(f"got {len(groups)} groups for {len(smiles)} molecules")
-    return splitter(smiles if groups is None else groups, sizes, seed)
+    return splitter(molecule_keys(smiles) if groups is None else groups, sizes, seed)
+
+
+def molecule_keys(smiles: Sequence[str]) -> list[str]:
+    """One key per row that is the same for every spelling of a molecule (canonical SMILES;
+    the text itself where it cannot be parsed), each distinct text parsed once."""
+    key_of = {}
+    for text in set(smiles):
+        try:
+            key_of[text] = Chem.MolToSmiles(parse_molecule(text, fmt="smiles"))
+        except MoleculeError:
+            key_of[text] = text
+    return [key_of[text] for text in smiles]
