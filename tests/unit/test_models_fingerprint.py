@@ -1,5 +1,7 @@
 """Fingerprint surrogates (random forest, LightGBM, Tanimoto GP): the shared contract."""
 
+import json
+
 import numpy as np
 import pytest
 from sklearn.ensemble import RandomForestRegressor
@@ -99,6 +101,22 @@ def test_truncated_model_files_raise_model_file_error(name, file, tmp_path):
     with pytest.raises(ModelFileError) as error:
         Surrogate.load(tmp_path)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda config: config["state"].pop("n_tasks"), "KeyError: 'n_tasks'"),
+        (lambda config: config["params"].update(n_estimatorz=3), "n_estimatorz"),
+    ],
+)
+def test_a_hand_edited_model_config_raises_model_file_error(edit, message, tmp_path):
+    MODELS["rf"](**SMALL["rf"]).fit(SMILES, Y).save(tmp_path)
+    config = json.loads((tmp_path / "config.json").read_text())
+    edit(config)
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match=message):
+        Surrogate.load(tmp_path)
 
 
 def test_atom_pair_features_and_depth_limited_forest():

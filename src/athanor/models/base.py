@@ -161,6 +161,12 @@ class Surrogate:
             raise ModelFileError(
                 f"{directory} holds a {config['model']!r} model, not {model_class.name!r}"
             )
-        model = model_class(**config["params"])
-        model._restore(Path(directory), config["state"])
+        try:
+            model = model_class(**config["params"])
+            model._restore(Path(directory), config["state"])
+        except (KeyError, TypeError, ValueError) as error:  # a damaged or hand-edited config
+            raise ModelFileError(
+                f"{directory}: the saved {config['model']!r} model does not match its config "
+                f"({type(error).__name__}: {error})"
+            ) from None
         return model

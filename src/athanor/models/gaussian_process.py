@@ -116,7 +116,8 @@ class TanimotoGPSurrogate(FeatureSurrogate):
     """Exact GP regression with a Tanimoto kernel, one GP per task.
 
     Args:
-        features: ``"morgan"``, ``"atompair"`` (bits) or their ``_counts`` (MinMax kernel).
+        features: ``"morgan"``, ``"atompair"`` (bits) or their ``_counts`` (the same
+            continuous Tanimoto kernel on counts, not MinMax).
         radius, n_bits: fingerprint settings (radius: Morgan only).
         noise: noise variance as a fraction of each task's target variance; None (default)
             fits it by maximum marginal likelihood.

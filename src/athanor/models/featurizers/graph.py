@@ -3,9 +3,9 @@
 Atom and bond features are those of chemprop v2 (Yang et al. 2019; element among H–Kr and I,
 degree, formal charge, chirality, hydrogen count, hybridisation, aromaticity, mass / 100; bond
 type, conjugation, ring membership, stereo), but stored as *categorical indices* into one
-shared vocabulary instead of one-hot vectors. A linear layer applied to a one-hot vector is an
-embedding lookup, so the network sums embedding rows (`torch.nn.EmbeddingBag`): the same model
-class, with several times less memory per atom and no dense one-hot matrix to build.
+shared vocabulary instead of one-hot vectors: several times less memory per stored atom. The
+network expands a batch's indices into chemprop's concatenated one-hot blocks only when it
+runs (`athanor.models.mpnn.multi_hot`), so it is the same model.
 
 A `GraphSet` packs many molecules into flat arrays; `GraphSet.batch` gathers any subset into a
 `GraphBatch` with vectorised NumPy (no Python loop over molecules or atoms).
