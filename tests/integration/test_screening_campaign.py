@@ -262,3 +262,62 @@ def test_objective_tables_are_checked_at_start(tmp_path):
     path.write_text(path.read_text() + PARETO_TABLES)
     with pytest.raises(ConfigError, match=r"either \[objective\] or two or more"):
         load_screening_config(path)
+
+
+def _with(path: Path, addition: str) -> Path:
+    path.write_text(path.read_text() + addition)
+    return path
+
+
+def test_constraints_no_pool_molecule_meets_fail_at_the_first_batch(tmp_path):
+    path = _with(_write_campaign(tmp_path), '[[constraints]]\nproperty = "mol_weight"\nmax = 10\n')
+    with Store.open(tmp_path) as store:
+        campaign = ScreeningCampaign.open(store, load_screening_config(path))
+        with pytest.raises(ConfigError, match="no molecule of the pool satisfies"):
+            campaign.ask()
+
+
+def test_a_diverse_start_with_fewer_feasible_molecules_than_the_batch_takes_them_all(tmp_path):
+    path = _write_campaign(tmp_path, pool_size=40)
+    text = path.read_text().replace("[loop]\n", '[loop]\ninitial_design = "diverse"\n')
+    path.write_text(text + '[[constraints]]\nproperty = "heavy_atoms"\nmax = 17\n')
+    config = load_screening_config(path)
+    with Store.open(tmp_path) as store:
+        campaign = ScreeningCampaign.open(store, config)
+        feasible = campaign.pool[campaign.pool["smiles"].map(_heavy_atoms) <= 17]
+        assert 0 < len(feasible) < config.loop.initial_size
+        assert sorted(campaign.ask()["smiles"]) == sorted(feasible["smiles"])
+
+
+def _heavy_atoms(smiles: str) -> int:
+    from rdkit import Chem
+
+    return Chem.MolFromSmiles(smiles).GetNumHeavyAtoms()
+
+
+def test_a_campaign_reopens_after_its_pool_file_moved(tmp_path):
+    config = load_screening_config(_write_campaign(tmp_path, rounds=1))
+    with Store.open(tmp_path) as store:
+        ScreeningCampaign.open(store, config).ask()
+    (tmp_path / "pool.csv").rename(tmp_path / "moved.csv")
+    with Store.open(tmp_path) as store:
+        campaign = ScreeningCampaign.resume(store, config.name)
+        assert len(campaign.pool) == 300 and len(campaign.ask()) == 20
+
+
+def test_an_enumerated_pool_whose_import_was_killed_resumes(tmp_path):
+    from athanor.chem.enumeration import enumerate_library
+    from athanor.store.importing import import_file
+    from athanor.workflows.screening_config import PoolConfig
+    from athanor.workflows.screening_pool import build_pool, pool_dataset_name
+
+    pool = PoolConfig(enumerate="donor_acceptor")
+    with Store.open(tmp_path) as store:
+        dataset = pool_dataset_name(pool)
+        path = store.directory / "pools" / f"{dataset}.csv"
+        path.parent.mkdir(parents=True)
+        full = enumerate_library("donor_acceptor")
+        full.head(10).to_csv(path, index=False)  # the rows a killed import had committed
+        import_file(store, path, name=dataset, smiles_column="smiles", progress=False)
+        full.to_csv(path, index=False)
+        assert len(build_pool(store, pool)) == full["smiles"].nunique()

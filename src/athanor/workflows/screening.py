@@ -160,7 +160,7 @@ class ScreeningCampaign:
         last = chosen[chosen["round"] == chosen["round"].max()]
         return last[~last["molecule_id"].isin(finished)]
 
-    def _stalled(self, chosen: pd.DataFrame) -> bool:
+    def _stalled(self) -> bool:
         patience = self.config.loop.patience
         if patience is None:
             return False
@@ -174,8 +174,7 @@ class ScreeningCampaign:
         if round_ > loop.rounds:
             return 0
         size = loop.initial_size if round_ == 0 else loop.batch_size
-        remaining = loop.total_calls - len(chosen)
-        return max(0, min(size, remaining, len(self.pool) - len(chosen)))
+        return max(0, min(size, loop.total_calls - len(chosen)))
 
     # -- ask / tell --------------------------------------------------------------------------
 
@@ -190,19 +189,28 @@ class ScreeningCampaign:
         if not pending.empty:
             return pending[["molecule_id", "smiles"]].reset_index(drop=True)
         round_ = 0 if chosen.empty else int(chosen["round"].max()) + 1
-        size = self._next_batch_size(chosen, round_)
-        if size == 0 or (round_ > 0 and self._stalled(chosen)):
-            self.store.finish_run(self.run_id)
-            return chosen.iloc[:0][["molecule_id", "smiles"]]
         candidates = self._candidates(chosen)
+        size = min(self._next_batch_size(chosen, round_), len(candidates))
+        if size == 0 or (round_ > 0 and self._stalled()):
+            return self._finish(chosen)
         if round_ == 0:
             rows, scores = selection.initial_design(candidates, self.config, size), None
         else:
             rows, scores = self._acquire(candidates, round_, size)
+        if len(rows) == 0:  # every candidate left violates the constraints
+            if round_ == 0:
+                raise ConfigError("no molecule of the pool satisfies the campaign's constraints")
+            log.warning("round %d: no candidate left satisfies the constraints", round_)
+            return self._finish(chosen)
         batch = candidates.iloc[rows]
         self.store.record_selection(self.run_id, round_, batch["molecule_id"].tolist(), scores)
         log.info("round %d: selected %d molecules", round_, len(batch))
         return batch.reset_index(drop=True)
+
+    def _finish(self, chosen: pd.DataFrame) -> pd.DataFrame:
+        """Mark the run finished; the empty batch `ask` returns then."""
+        self.store.finish_run(self.run_id)
+        return chosen.iloc[:0][["molecule_id", "smiles"]]
 
     def _candidates(self, chosen: pd.DataFrame) -> pd.DataFrame:
         excluded = set(chosen["molecule_id"]) | self.store.finished_molecule_ids(

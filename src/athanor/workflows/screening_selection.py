@@ -47,7 +47,9 @@ def initial_design(candidates: pd.DataFrame, config: ScreeningConfig, size: int)
     if config.loop.initial_design == "random":
         return feasible_first(order, smiles, config, size)
     shortlist = feasible_first(order, smiles, config, min(len(order), 50 * size))
-    return shortlist[_maxmin(smiles[shortlist], size, config.seed)]
+    if len(shortlist) == 0:
+        return shortlist
+    return shortlist[_maxmin(smiles[shortlist], min(size, len(shortlist)), config.seed)]
 
 
 def _maxmin(smiles: np.ndarray, size: int, seed: int) -> np.ndarray:
