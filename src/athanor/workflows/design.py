@@ -1,17 +1,17 @@
 """Design campaigns: a generator proposes, the objective scores, the generator learns.
 
 Like a screening campaign, a design campaign is a sequence of store states. Each round's
-molecules are recorded as the run's selections before they are scored, and every score is
-committed as it is computed (`design_state`), so a campaign killed at any moment resumes with
-`run`: the generator is replayed with every stored score (nothing is scored twice), the
-pending molecules of the interrupted round are scored first, and the loop continues.
+molecules are recorded as the run's selections before they are scored, and their scores are
+committed every `COMMIT_EVERY` molecules as they are computed (`design_state`), so a campaign
+killed at any moment loses at most the slice it was scoring and resumes with `run`: the
+generator is replayed with every stored score (nothing committed is scored twice), the pending
+molecules of the interrupted round are scored first, and the loop continues.
 Invalid proposals score 0 and are counted; they never stop a run.
 """
 
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 from dataclasses import dataclass
 
@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from athanor.chem import standardize_many
-from athanor.core.errors import ConfigError, InputDataError
 from athanor.core.records import Molecule
 from athanor.generators.base import Generator
 from athanor.generators.registry import make_generator
@@ -29,14 +28,18 @@ from athanor.store import Store
 from athanor.workflows import design_state as state
 from athanor.workflows.design_config import DesignConfig
 from athanor.workflows.design_loop import SurrogateScreen, oracle_labels
+from athanor.workflows.runs import find_or_start_run, stored_config
 
 log = logging.getLogger(__name__)
 RUN_KIND = "design"
+# molecules scored between two commits: a killed round loses at most this many scores (an
+# xTB oracle may take minutes a molecule), at the cost of smaller batches for the components
+COMMIT_EVERY = 8
 
 
 @dataclass
 class DesignStatus:
-    """Where a design campaign stands (derived from the store and this session)."""
+    """Where a design campaign stands (derived from the store, over every session)."""
 
     name: str
     round: int
@@ -72,20 +75,6 @@ def _make_generator(config: DesignConfig, objective: Objective) -> Generator:
     )
 
 
-def _find_or_start_run(store: Store, config: DesignConfig) -> int:
-    runs = store.runs_frame(RUN_KIND)
-    same = runs[runs["name"] == config.name]
-    dumped = config.model_dump(mode="json")
-    if same.empty:
-        return store.start_run(RUN_KIND, config.name, dumped, config.seed)
-    if json.loads(same.iloc[-1]["config"]) != json.loads(json.dumps(dumped, default=str)):
-        raise ConfigError(
-            f"a design campaign named '{config.name}' exists in this project with another "
-            "configuration: resume it unchanged, or choose another name"
-        )
-    return int(same.iloc[-1]["id"])
-
-
 class DesignCampaign:
     """One design campaign in one store. Build it with `DesignCampaign.open`."""
 
@@ -111,46 +100,46 @@ class DesignCampaign:
         """
         objective = Objective.from_config(config.objective)
         generator = _make_generator(config, objective)
-        campaign = cls(store, config, _find_or_start_run(store, config), objective, generator)
+        campaign = cls(
+            store, config, find_or_start_run(store, RUN_KIND, config), objective, generator
+        )
         campaign._restore()
         return campaign
 
     @classmethod
     def resume(cls, store: Store, name: str) -> DesignCampaign:
         """Reopen the campaign `name` from the configuration saved in the store."""
-        runs = store.runs_frame(RUN_KIND)
-        match = runs[runs["name"] == name]
-        if match.empty:
-            known = ", ".join(runs["name"].unique()) or "none"
-            raise InputDataError(f"no design campaign named '{name}' (known: {known})")
-        config = DesignConfig.model_validate(json.loads(match.iloc[-1]["config"]))
-        return cls.open(store, config)
+        return cls.open(store, stored_config(store, RUN_KIND, name, DesignConfig))
 
     # -- state, derived from the store -------------------------------------------------------
 
     def history(self) -> pd.DataFrame:
-        """Selected molecules in order: round, molecule_id, smiles, call, status, scores, values."""
+        """Selected molecules in order: round, molecule_id, smiles, status, message, the score
+        columns, the raw values and call; NaN where a molecule has no such value (yet)."""
         chosen = self.store.selections_frame(self.run_id)[["round", "molecule_id", "smiles"]]
+        columns = ["status", "message", *self.columns, *self.objective.value_labels]
         scores = state.load_scores(self.store, self.fingerprint)
-        keep = [c for c in scores.columns if c in {"molecule_id", "status", "message"}
-                or c in self.columns or c in self.objective.value_labels]  # fmt: skip
-        history = chosen.merge(scores[keep], on="molecule_id", how="left") if keep else chosen
+        scores = scores.reindex(columns=list(dict.fromkeys(["molecule_id", *columns])))
+        history = chosen.merge(scores, on="molecule_id", how="left")
         history["call"] = np.arange(1, len(history) + 1)
         return history
 
     def status(self) -> DesignStatus:
+        """Where the campaign stands; the best is the top-scoring ``ok`` molecule (None while
+        there is none: nothing scored yet, or every molecule failed or was rejected)."""
         history = self.history()
-        scored = history.dropna(subset=["status"]) if "status" in history else history.iloc[:0]
-        best = scored.sort_values(self.columns[0], ascending=False).head(1) if len(scored) else None
+        scored = history.dropna(subset=["status"])
+        ok = scored[scored["status"] == "ok"]
+        best = ok.sort_values(self.columns[0], ascending=False).head(1)
         return DesignStatus(
             name=self.config.name,
             round=int(history["round"].max()) if len(history) else -1,
             calls=len(scored),
             budget=self.config.budget.oracle_calls,
             invalid=int(self.proposals["invalid"].sum()),
-            failed=int((scored["status"] == "failed").sum()) if len(scored) else 0,
-            best_score=None if best is None else float(best[self.columns[0]].iloc[0]),
-            best_smiles=None if best is None else str(best["smiles"].iloc[0]),
+            failed=int((scored["status"] == "failed").sum()),
+            best_score=float(best[self.columns[0]].iloc[0]) if len(best) else None,
+            best_smiles=str(best["smiles"].iloc[0]) if len(best) else None,
             done=self._done(history),
         )
 
@@ -227,8 +216,14 @@ class DesignCampaign:
         return self.screen is not None and self.screen.ready
 
     def _score(self, smiles: list[str], ids: list[int]) -> None:
-        batch = self.objective(smiles)
-        state.record_scores(self.store, self.fingerprint, self.run_id, ids, batch, self.columns)
+        """Score a round's molecules (`ids` aligned with `smiles`), committing every
+        `COMMIT_EVERY` of them before the next are computed; then learn from the round."""
+        for start in range(0, len(smiles), COMMIT_EVERY):
+            end = start + COMMIT_EVERY
+            batch = self.objective(smiles[start:end])
+            state.record_scores(
+                self.store, self.fingerprint, self.run_id, ids[start:end], batch, self.columns
+            )
         self._tell(smiles)
         if self.screen is not None:
             self.screen.refit(self.objective)

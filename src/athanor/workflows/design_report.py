@@ -90,6 +90,19 @@ def _novelty_section(report: HtmlReport, best: pd.DataFrame) -> None:
     report.table(table, "Novelty of the best molecules")
 
 
+def _best_sections(
+    report: HtmlReport, history: pd.DataFrame, column: str, labels: list[str]
+) -> None:
+    """The best molecules (drawings and table) and their novelty."""
+    best = _best(history, column, labels)
+    pairs = zip(best[column], best["SA"], strict=True)
+    legends = [f"{column} {score:.3f}, SA {sa:.2f}" for score, sa in pairs]
+    report.figure(svg_element(molecule_grid_svg(best["smiles"].tolist(), legends)),
+                  "The best molecules found.")  # fmt: skip
+    report.table(best, f"Top {N_BEST}")
+    _novelty_section(report, best)
+
+
 def write_report(campaign: DesignCampaign, path: str | Path) -> Path:
     """Write the campaign's HTML report to `path` and return it."""
     status, history = campaign.status(), campaign.history()
@@ -97,7 +110,8 @@ def write_report(campaign: DesignCampaign, path: str | Path) -> Path:
     report = HtmlReport(f"Design campaign '{campaign.config.name}'")
     report.paragraph(
         f"{status.calls} molecules scored of a budget of {status.budget} ({status.failed} "
-        f"failed, {status.invalid} invalid proposals this session), {status.round + 1} rounds. "
+        f"failed; {status.invalid} invalid proposals over all sessions), "
+        f"{status.round + 1} rounds. "
         f"Best {column}: {status.best_score} for {status.best_smiles}."
     )
     if status.calls:
@@ -105,13 +119,8 @@ def write_report(campaign: DesignCampaign, path: str | Path) -> Path:
         if len(labels) >= 2:
             caption = "Raw values of the first two components; the line joins the Pareto front."
             report.figure(_pareto_figure(history, labels[:2]), caption)
-        best = _best(history, column, labels)
-        pairs = zip(best[column], best["SA"], strict=True)
-        legends = [f"{column} {score:.3f}, SA {sa:.2f}" for score, sa in pairs]
-        report.figure(svg_element(molecule_grid_svg(best["smiles"].tolist(), legends)),
-                      "The best molecules found.")  # fmt: skip
-        report.table(best, f"Top {N_BEST}")
-        _novelty_section(report, best)
+    if status.best_score is not None:  # else every molecule failed or was rejected
+        _best_sections(report, history, column, labels)
     run = campaign.store.runs_frame(RUN_KIND).set_index("id").loc[campaign.run_id]
     report.heading("Configuration, versions and seed")
     report.preformatted(json.dumps(json.loads(run["config"]), indent=2))

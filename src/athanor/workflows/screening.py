@@ -9,7 +9,6 @@ batch is chosen deterministically from the seed and the round number.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -22,6 +21,7 @@ from athanor.core.errors import ConfigError, InputDataError
 from athanor.core.records import Evaluation
 from athanor.store import Store
 from athanor.workflows import screening_selection as selection
+from athanor.workflows.runs import find_or_start_run, stored_config
 from athanor.workflows.screening_config import ScreeningConfig
 from athanor.workflows.screening_objective import check_objective, objective_values, utility
 from athanor.workflows.screening_pool import build_pool
@@ -46,26 +46,6 @@ class CampaignStatus:
     best_value: float | None
     best_smiles: str | None
     done: bool
-
-
-def _config_json(config: ScreeningConfig) -> str:
-    return json.dumps(config.model_dump(mode="json"), sort_keys=True, default=str)
-
-
-def _find_or_start_run(store: Store, config: ScreeningConfig) -> int:
-    runs = store.runs_frame(RUN_KIND)
-    same_name = runs[runs["name"] == config.name]
-    if same_name.empty:
-        return store.start_run(RUN_KIND, config.name, config.model_dump(mode="json"), config.seed)
-    row = same_name.iloc[-1]
-    # validated again, a config saved before an optional table existed compares equal
-    stored = ScreeningConfig.model_validate(json.loads(row["config"]))
-    if _config_json(stored) != _config_json(config):
-        raise ConfigError(
-            f"a campaign named '{config.name}' exists in this project with another "
-            "configuration: resume it unchanged, or choose another name"
-        )
-    return int(row["id"])
 
 
 class ScreeningCampaign:
@@ -104,18 +84,12 @@ class ScreeningCampaign:
             oracle.identity()["parameters"],
             oracle.properties,
         )
-        return cls(store, config, _find_or_start_run(store, config), pool, oracle)
+        return cls(store, config, find_or_start_run(store, RUN_KIND, config), pool, oracle)
 
     @classmethod
     def resume(cls, store: Store, name: str) -> ScreeningCampaign:
         """Reopen the campaign `name` from the config saved in the store."""
-        runs = store.runs_frame(RUN_KIND)
-        match = runs[runs["name"] == name]
-        if match.empty:
-            known = ", ".join(runs["name"].unique()) or "none"
-            raise InputDataError(f"no campaign named '{name}' in this project (known: {known})")
-        config = ScreeningConfig.model_validate(json.loads(match.iloc[-1]["config"]))
-        return cls.open(store, config)
+        return cls.open(store, stored_config(store, RUN_KIND, name, ScreeningConfig))
 
     # -- state, all derived from the store ---------------------------------------------------
 
