@@ -33,12 +33,12 @@ def with_file_options(command):
 def echo_summary(summary: FileSummary, what: str) -> None:
     """Rows written, and the first skipped rows with their line numbers."""
     click.echo(f"{what} {summary.predicted} of {summary.rows} rows -> {summary.output}")
-    if summary.invalid:
-        click.echo(f"{len(summary.invalid)} rows skipped:", err=True)
+    if summary.skipped:
+        click.echo(f"{summary.skipped} rows skipped:", err=True)
         for line, reason in summary.invalid[:MAX_LISTED]:
             click.echo(f"  line {line}: {reason}", err=True)
-        if len(summary.invalid) > MAX_LISTED:
-            click.echo(f"  ... {len(summary.invalid) - MAX_LISTED} more (see -v)", err=True)
+        if summary.skipped > MAX_LISTED:
+            click.echo(f"  ... {summary.skipped - MAX_LISTED} more (see -v)", err=True)
 
 
 @click.command()

@@ -7,8 +7,12 @@ row, so that errors can point at the line a chemist would open in an editor.
 from __future__ import annotations
 
 import gzip
+import string
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +30,13 @@ FORMATS = {
     ".sd": "sdf",
     ".parquet": "parquet",
     ".pq": "parquet",
+}
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "tsv": "TSV",
+    "smi": "SMILES list",
+    "sdf": "SDF",
+    "parquet": "Parquet",
 }
 
 
@@ -55,30 +66,99 @@ def detect_format(path: Path) -> str:
 
 
 def _open_text(path: Path):
-    return gzip.open(path, "rt") if path.suffix.lower() == ".gz" else open(path)
+    """UTF-8 text (what pandas reads too), gunzipped on the fly for ``.gz``."""
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+@contextmanager
+def _readable(path: Path, fmt: str) -> Iterator[None]:
+    """Turn the errors of an undecodable, truncated or malformed file into `InputDataError`."""
+    import pyarrow as pa
+
+    kind = FORMAT_NAMES[fmt]
+    try:
+        yield
+    except UnicodeDecodeError as error:
+        raise InputDataError(
+            f"{path.name}: cannot read as {kind}: not UTF-8 text ({error.reason} at byte"
+            f" {error.start}); save it as UTF-8"
+        ) from None
+    except (
+        EOFError,  # a truncated .gz
+        OSError,  # not gzip data, unreadable file
+        zlib.error,
+        pa.ArrowException,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+    ) as error:
+        raise InputDataError(f"{path.name}: cannot read as {kind}: {error}") from None
+
+
+def _record_starts(lines: Iterator[str], separator: str) -> Iterator[int]:
+    """1-based line where each record (the header first) of a delimited file starts.
+
+    As pandas does, lines of only whitespace are skipped and a quoted field may span lines.
+    """
+    blank = string.whitespace.replace(separator, "")
+    quoted = False
+    for number, line in enumerate(lines, start=1):
+        if not quoted and line.strip(blank):
+            yield number
+        if '"' in line:
+            quoted = _ends_quoted(line, separator, quoted)
+
+
+def _ends_quoted(line: str, separator: str, quoted: bool) -> bool:
+    """Whether `line` ends inside a quoted field; `quoted`: whether it starts inside one.
+
+    A quote opens a field only at its start (elsewhere it is a literal character) and a
+    doubled quote inside a quoted field stands for one quote.
+    """
+    at_field_start, just_closed = not quoted, False
+    for char in line:
+        if quoted:
+            quoted, just_closed = char != '"', char == '"'
+            continue
+        if char == '"' and (at_field_start or just_closed):
+            quoted = True
+        at_field_start, just_closed = char == separator, False
+    return quoted
 
 
 def count_records(path: Path, fmt: str) -> int | None:
-    """Number of records, by a fast scan (None if unknown): for progress bars."""
+    """Number of records, by a fast scan (None if unknown): for progress bars.
+
+    Raises:
+        InputDataError: a file that cannot be decoded or decompressed.
+    """
     if fmt == "parquet":
         return _parquet_file(path).metadata.num_rows
-    with _open_text(path) as handle:
+    with _readable(path, fmt), _open_text(path) as handle:
         if fmt == "sdf":
             return sum(1 for line in handle if line.startswith("$$$$"))
-        lines = sum(1 for line in handle if line.strip())
-    return max(lines - 1, 0) if fmt in ("csv", "tsv") else lines
+        if fmt == "smi":
+            return sum(1 for line in handle if line.strip())
+        return max(sum(1 for _ in _record_starts(handle, _separator(fmt))) - 1, 0)
 
 
-def _read_delimited(path: Path, fmt: str, chunk_size: int) -> Iterator[RecordChunk]:
-    separator = "\t" if fmt == "tsv" else ","
+def _separator(fmt: str) -> str:
+    return "\t" if fmt == "tsv" else ","
+
+
+def _read_delimited(path: Path, fmt: str, chunk_size: int, text: bool) -> Iterator[RecordChunk]:
+    """Chunks of a CSV/TSV file, each row with the line it starts on (blank lines skipped)."""
+    separator = _separator(fmt)
+    options = {"dtype": str, "keep_default_na": False} if text else {}
     start = 0
-    try:
-        for frame in pd.read_csv(path, sep=separator, chunksize=chunk_size):
-            lines = list(range(start + 2, start + 2 + len(frame)))  # line 1 is the header
+    with _readable(path, fmt), _open_text(path) as handle:
+        starts = _record_starts(handle, separator)
+        next(starts, None)  # the header
+        for frame in pd.read_csv(path, sep=separator, chunksize=chunk_size, **options):
+            lines = list(islice(starts, len(frame)))
             yield RecordChunk(start, lines, frame.reset_index(drop=True))
             start += len(frame)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        raise InputDataError(f"{path.name}: cannot read as {fmt.upper()}: {error}") from None
 
 
 def _read_smiles_list(path: Path, chunk_size: int) -> Iterator[RecordChunk]:
@@ -86,7 +166,7 @@ def _read_smiles_list(path: Path, chunk_size: int) -> Iterator[RecordChunk]:
     rows: list[tuple[str, str]] = []
     lines: list[int] = []
     start = 0
-    with _open_text(path) as handle:
+    with _readable(path, "smi"), _open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             fields = line.split(maxsplit=1)
             if not fields or (number == 1 and fields[0].lower() == "smiles"):
@@ -116,7 +196,7 @@ def _read_sdf(path: Path, chunk_size: int) -> Iterator[RecordChunk]:
     records: list[dict[str, str]] = []
     current: list[str] = []
     start = 0
-    with _open_text(path) as handle:
+    with _readable(path, "sdf"), _open_text(path) as handle:
         for line in handle:
             if not line.startswith("$$$$"):
                 current.append(line)
@@ -136,25 +216,31 @@ def _read_sdf(path: Path, chunk_size: int) -> Iterator[RecordChunk]:
 
 
 def _parquet_file(path: Path):
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    try:
+    with _readable(path, "parquet"):
         return pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as error:
-        raise InputDataError(f"{path.name}: cannot read as Parquet: {error}") from None
 
 
 def _read_parquet(path: Path, chunk_size: int) -> Iterator[RecordChunk]:
     start = 0
-    for batch in _parquet_file(path).iter_batches(batch_size=chunk_size):
-        frame = batch.to_pandas()
-        yield RecordChunk(start, list(range(start + 1, start + 1 + len(frame))), frame)
-        start += len(frame)
+    with _readable(path, "parquet"):
+        for batch in _parquet_file(path).iter_batches(batch_size=chunk_size):
+            frame = batch.to_pandas()
+            yield RecordChunk(start, list(range(start + 1, start + 1 + len(frame))), frame)
+            start += len(frame)
 
 
-def read_chunks(path: str | Path, chunk_size: int = 5000) -> Iterator[RecordChunk]:
+def read_chunks(
+    path: str | Path, chunk_size: int = 5000, *, text: bool = False
+) -> Iterator[RecordChunk]:
     """Records of a molecule file, `chunk_size` at a time.
+
+    Args:
+        path: CSV/TSV/SMILES/SDF/Parquet file, gzip allowed.
+        chunk_size: records per chunk.
+        text: read CSV/TSV cells as text, empty cells as ``""`` (no type guessed per chunk,
+            so a column keeps one type across chunks); other formats keep their own types.
 
     Raises:
         InputDataError: missing file, unknown extension, or a file that cannot be parsed.
@@ -164,7 +250,7 @@ def read_chunks(path: str | Path, chunk_size: int = 5000) -> Iterator[RecordChun
         raise InputDataError(f"input file not found: {path}")
     fmt = detect_format(path)
     if fmt in ("csv", "tsv"):
-        return _read_delimited(path, fmt, chunk_size)
+        return _read_delimited(path, fmt, chunk_size, text)
     if fmt == "smi":
         return _read_smiles_list(path, chunk_size)
     if fmt == "sdf":

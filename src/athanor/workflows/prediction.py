@@ -1,8 +1,10 @@
 """Apply a trained model to a molecule file of any size, chunk by chunk.
 
 Rows are read, checked, predicted and appended to the output a chunk at a time, so memory
-stays flat for millions of rows. Every input column is kept. A row whose SMILES RDKit cannot
-parse (or whose condition value is missing) is skipped and reported with its line number.
+stays flat for millions of rows. Every input column is kept (read as text, so that a column
+has one type in every chunk; condition columns as numbers). A row whose SMILES RDKit cannot
+parse, or whose condition value is missing or not a finite number, is skipped and reported
+with its line number.
 
 >>> summary = predict_file("models/esol-dmpnn", "library.csv", "predictions.parquet")
 >>> summary.predicted, summary.invalid[:3]
@@ -28,6 +30,8 @@ from athanor.workflows.trained_model import TrainedModel
 logger = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 10_000
+MAX_LISTED = 100  # skipped rows listed in a FileSummary; the others are only counted
+STAND_IN = "CCO"  # the molecule giving the result columns' types when no row is valid
 # columns -> result columns for the valid rows of one chunk
 ChunkFunction = Callable[[TrainedModel, np.ndarray, np.ndarray | None], pd.DataFrame]
 
@@ -39,44 +43,81 @@ class FileSummary:
     Attributes:
         rows: records read.
         predicted: rows written to the output.
-        invalid: (line, reason) of each skipped row.
+        skipped: rows skipped (invalid).
+        invalid: (line, reason) of the first `MAX_LISTED` skipped rows.
         output: the file written.
     """
 
     rows: int = 0
     predicted: int = 0
+    skipped: int = 0
     invalid: list[tuple[int, str]] = field(default_factory=list)
     output: Path | None = None
 
+    def skip(self, line: int, reason: str) -> None:
+        """Count a skipped row (and list it while fewer than `MAX_LISTED` are)."""
+        self.skipped += 1
+        if len(self.invalid) < MAX_LISTED:
+            self.invalid.append((line, reason))
+        logger.info("line %d skipped: %s", line, reason)
 
-def _row_problem(values: list, conditions: list) -> str | None:
-    for column, text in values:
+
+def _condition_problem(column: str, text: object) -> str:
+    if pd.isna(text) or not str(text).strip():
+        return f"missing value in condition column {column!r}"
+    return f"condition column {column!r}: {text!r} is not a finite number"
+
+
+def _row_problem(
+    smiles: list[str],
+    molecules: np.ndarray,
+    conditions: list[str],
+    texts: np.ndarray,
+    values: np.ndarray,
+) -> str | None:
+    """Why one row cannot be used, or None; `values` are the parsed `texts` of its conditions."""
+    for column, text in zip(smiles, molecules, strict=True):
         problem = smiles_problem(text)
         if problem is not None:
             return f"column {column!r}: {problem}"
-    for column, value in conditions:
-        if pd.isna(value):
-            return f"missing value in condition column {column!r}"
+    for column, text, value in zip(conditions, texts, values, strict=True):
+        if not np.isfinite(value):
+            return _condition_problem(column, text)
     return None
 
 
 def _check_rows(
     chunk: RecordChunk, smiles: list[str], conditions: list[str], summary: FileSummary
-) -> np.ndarray:
-    """Boolean mask of the chunk's valid rows, shape (n_rows,); invalid ones go to summary."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The chunk's valid rows and its condition values; invalid rows are counted in summary.
+
+    Returns:
+        A boolean mask, shape (n_rows,), and the conditions as float64, NaN where a value is
+        not a number, shape (n_rows, n_conditions).
+    """
     frame = chunk.frame
+    texts, molecules = frame[conditions].to_numpy(object), frame[smiles].to_numpy(object)
+    values = frame[conditions].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
     valid = np.ones(len(frame), dtype=bool)
-    molecules, numbers = frame[smiles].to_numpy(object), frame[conditions].to_numpy(object)
     for row, line in enumerate(chunk.lines):
-        problem = _row_problem(
-            list(zip(smiles, molecules[row], strict=True)),
-            list(zip(conditions, numbers[row], strict=True)),
-        )
+        problem = _row_problem(smiles, molecules[row], conditions, texts[row], values[row])
         if problem is not None:
             valid[row] = False
-            summary.invalid.append((line, problem))
-            logger.info("line %d skipped: %s", line, problem)
-    return valid
+            summary.skip(line, problem)
+    return valid, values
+
+
+def _valid_rows(
+    chunk: RecordChunk, smiles: list[str], conditions: list[str], summary: FileSummary
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The chunk's valid rows, with their conditions as float64 (one column type in every
+    chunk) and as an array of shape (n_valid, n_conditions), or None without conditions."""
+    valid, values = _check_rows(chunk, smiles, conditions, summary)
+    kept = chunk.frame[valid].reset_index(drop=True)
+    if not conditions:
+        return kept, None
+    kept[conditions] = values[valid]
+    return kept, values[valid]
 
 
 def _require_columns(frame: pd.DataFrame, columns: list[str]) -> None:
@@ -106,33 +147,52 @@ def _embeddings(trained: TrainedModel, smiles: np.ndarray, conditions) -> pd.Dat
     return pd.DataFrame(vectors, columns=[f"emb_{i}" for i in range(vectors.shape[1])])
 
 
+def _no_results(
+    trained: TrainedModel, compute: ChunkFunction, n_smiles: int, n_conditions: int
+) -> pd.DataFrame:
+    """The result columns, with their types and no rows (models refuse an empty input)."""
+    molecules = np.full((1, n_smiles), STAND_IN, dtype=object)
+    values = np.zeros((1, n_conditions)) if n_conditions else None
+    return compute(trained, molecules, values).iloc[:0]
+
+
+def _refuse_overwriting(input_path: Path, output: Path) -> None:
+    if output.resolve() == input_path.resolve():
+        raise InputDataError(
+            f"output {output} is the input file, which would be lost: choose another output"
+        )
+
+
 def _process(
-    model: str | Path,
-    input_path: str | Path,
-    output: str | Path,
+    trained: TrainedModel,
+    input_path: Path,
+    output: Path,
     compute: ChunkFunction,
     smiles_columns: list[str] | None,
     chunk_size: int,
     progress: bool,
 ) -> FileSummary:
-    trained = TrainedModel.load(model)
+    _refuse_overwriting(input_path, output)
     smiles = smiles_columns or trained.smiles_columns
     conditions = trained.conditions
-    chunks = read_chunks(input_path, chunk_size)  # checks the file before anything is written
-    summary = FileSummary(output=Path(output))
-    total = count_records(Path(input_path), detect_format(Path(input_path)))
+    chunks = read_chunks(input_path, chunk_size, text=True)  # checks the file before writing
+    total = count_records(input_path, detect_format(input_path))
+    summary = FileSummary(output=output)
+    header = pd.DataFrame(columns=[*smiles, *conditions])  # the columns of an input without rows
     with TableWriter(output) as writer, tqdm(total=total, disable=not progress, unit="mol") as bar:
         for chunk in chunks:
             _require_columns(chunk.frame, [*smiles, *conditions])
-            valid = _check_rows(chunk, smiles, conditions, summary)
-            kept = chunk.frame[valid].reset_index(drop=True)
+            kept, values = _valid_rows(chunk, smiles, conditions, summary)
             if len(kept):
-                values = kept[conditions].to_numpy(np.float64) if conditions else None
                 results = compute(trained, kept[smiles].to_numpy(object), values)
                 writer.write(pd.concat([kept, results], axis=1))
+            header = kept.iloc[:0]
             summary.rows += len(chunk.frame)
             summary.predicted += len(kept)
             bar.update(len(chunk.frame))
+        if not writer.started:  # no valid row: the output still gets its columns
+            results = _no_results(trained, compute, len(smiles), len(conditions))
+            writer.write(pd.concat([header, results], axis=1))
     return summary
 
 
@@ -157,10 +217,14 @@ def predict_file(
         progress: show a progress bar.
 
     Raises:
-        InputDataError: missing input or columns, an unknown output type.
+        InputDataError: missing or unreadable input, missing columns, an unknown output type,
+            an output that is the input.
         ModelFileError: the model folder cannot be read.
     """
-    return _process(model, input_path, output, _predictions, smiles_columns, chunk_size, progress)
+    trained = TrainedModel.load(model)
+    return _process(
+        trained, Path(input_path), Path(output), _predictions, smiles_columns, chunk_size, progress
+    )
 
 
 def embed_file(
@@ -177,9 +241,11 @@ def embed_file(
     Raises:
         UnsupportedError: the model has no learned representation (only ``dmpnn`` has one).
     """
-    surrogate = TrainedModel.load(model).surrogate
-    if not hasattr(surrogate, "embed"):
+    trained = TrainedModel.load(model)
+    if not hasattr(trained.surrogate, "embed"):
         raise UnsupportedError(
-            f"a {surrogate.name!r} model has no learned embedding; train a 'dmpnn' model"
+            f"a {trained.surrogate.name!r} model has no learned embedding; train a 'dmpnn' model"
         )
-    return _process(model, input_path, output, _embeddings, smiles_columns, chunk_size, progress)
+    return _process(
+        trained, Path(input_path), Path(output), _embeddings, smiles_columns, chunk_size, progress
+    )

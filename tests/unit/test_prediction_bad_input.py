@@ -1,0 +1,170 @@
+"""`predict_file` / `embed_file` on awkward input files: the run keeps going where a row is
+bad, stops with `InputDataError` where the file is, and never damages the input or leaves a
+half-written output."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from athanor.core.errors import InputDataError
+from athanor.models.registry import surrogate_class
+from athanor.store.readers import read_chunks
+from athanor.workflows import prediction
+from athanor.workflows.prediction import embed_file, predict_file
+from athanor.workflows.table_writer import TableWriter
+from athanor.workflows.trained_model import TrainedModel
+
+TRAINING = ["CCO", "CCC", "CCN", "c1ccccc1", "CCCl", "CO", "CCCC", "OCCO"]
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    """A small random forest on SMILES and one condition column, ``temp``."""
+    conditions = np.linspace(0.0, 1.0, len(TRAINING))[:, None]
+    forest = surrogate_class("rf")(n_estimators=5).fit(
+        TRAINING, np.arange(len(TRAINING), dtype=float), conditions=conditions
+    )
+    return TrainedModel(forest, ["smiles"], ["logS"], ["temp"]).save(
+        tmp_path_factory.mktemp("model")
+    )
+
+
+def predict(model, source, output, **options):
+    return predict_file(model, source, output, progress=False, **options)
+
+
+def test_output_equal_to_input_is_refused_and_the_input_kept(model, tmp_path):
+    source = tmp_path / "same.csv"
+    source.write_text("smiles,temp\nCCO,1\n")
+    with pytest.raises(InputDataError, match="is the input file"):
+        predict(model, source, tmp_path / "." / "same.csv")
+    assert source.read_text() == "smiles,temp\nCCO,1\n"
+
+
+def test_a_failed_run_leaves_the_previous_output_and_no_part_file(tmp_path):
+    output = tmp_path / "out.csv"
+    output.write_text("old\n")
+    with pytest.raises(RuntimeError), TableWriter(output) as writer:
+        writer.write(pd.DataFrame({"a": [1]}))
+        raise RuntimeError("killed mid-run")
+    assert output.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_gzip_output_is_written_whole_on_a_clean_exit(tmp_path):
+    output = tmp_path / "out.csv.gz"
+    with TableWriter(output) as writer:
+        writer.write(pd.DataFrame({"a": [1], "b": ["x"]}))
+        writer.write(pd.DataFrame({"b": ["y"], "a": [2]}))  # aligned to the first columns
+    assert gzip.decompress(output.read_bytes()).decode() == "a,b\n1,x\n2,y\n"
+
+
+def test_parquet_pass_through_columns_may_change_type_between_chunks(model, tmp_path):
+    source = tmp_path / "mixed.csv"
+    source.write_text("smiles,temp,note,id\nCCO,1,,1\nCCC,2,,2\nCCN,3,hello,A7\nCO,1,x,8\n")
+    summary = predict(model, source, tmp_path / "out.parquet", chunk_size=2)
+    written = pd.read_parquet(tmp_path / "out.parquet")
+    assert summary.predicted == 4
+    assert written["note"].tolist() == ["", "", "hello", "x"]
+    assert written["id"].tolist() == ["1", "2", "A7", "8"]
+
+
+def test_a_parquet_type_clash_is_an_input_data_error(tmp_path):
+    output = tmp_path / "out.parquet"
+    with pytest.raises(InputDataError, match="do not fit its type"), TableWriter(output) as w:
+        w.write(pd.DataFrame({"id": [1, 2]}))
+        w.write(pd.DataFrame({"id": ["A7"]}))
+    assert not output.exists()
+
+
+def test_bad_condition_values_skip_their_row_only(model, tmp_path):
+    source = tmp_path / "conditions.csv"
+    source.write_text("smiles,temp\nCCO,1\nCCC,abc\nCCN,inf\nCO,\nCCCC,0.5\n")
+    summary = predict(model, source, tmp_path / "out.csv")
+    assert (summary.rows, summary.predicted, summary.skipped) == (5, 2, 3)
+    assert [line for line, _ in summary.invalid] == [3, 4, 5]
+    assert "'abc' is not a finite number" in summary.invalid[0][1]
+    assert "'inf' is not a finite number" in summary.invalid[1][1]
+    assert "missing value in condition column 'temp'" in summary.invalid[2][1]
+    assert pd.read_csv(tmp_path / "out.csv")["smiles"].tolist() == ["CCO", "CCCC"]
+
+
+def test_reported_lines_are_the_file_lines_after_blank_lines_and_quoted_newlines(tmp_path):
+    source = tmp_path / "gaps.csv"
+    source.write_text('\nsmiles,name\nCCO,a\n\n   \nC1CC,"two\nlines"\n,c\nCCN,d\n')
+    lines = [n for chunk in read_chunks(source, chunk_size=2) for n in chunk.lines]
+    assert lines == [3, 6, 8, 9]
+
+
+def test_skipped_rows_are_reported_by_their_file_line(model, tmp_path):
+    source = tmp_path / "gaps.csv"
+    source.write_text("smiles,temp\nCCO,1\n\n\nC1CC,2\n")
+    summary = predict(model, source, tmp_path / "out.csv")
+    assert summary.invalid[0][0] == 5
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.parquet"])
+def test_an_output_without_valid_rows_still_has_its_columns(model, tmp_path, name):
+    source = tmp_path / "bad.csv"
+    source.write_text("smiles,temp,note\nC1CC,1,a\nxx,2,b\n")
+    summary = predict(model, source, tmp_path / name)
+    reader = pd.read_parquet if name.endswith("parquet") else pd.read_csv
+    written = reader(tmp_path / name)
+    assert summary.predicted == 0 and len(written) == 0
+    assert list(written.columns) == ["smiles", "temp", "note", "logS_pred", "logS_std"]
+
+
+def test_only_the_first_skipped_rows_are_kept(model, tmp_path):
+    source = tmp_path / "many.csv"
+    source.write_text("smiles,temp\n" + "C1CC,1\n" * 150 + "CCO,1\n")
+    summary = predict(model, source, tmp_path / "out.csv", chunk_size=40)
+    assert (summary.skipped, len(summary.invalid)) == (150, prediction.MAX_LISTED)
+    assert summary.invalid[-1][0] == prediction.MAX_LISTED + 1
+
+
+class _Embedder:
+    """A stand-in surrogate with a two-number embedding."""
+
+    name = "stand-in"
+
+    def embed(self, smiles, conditions=None):
+        return np.ones((len(smiles), 2), dtype=np.float32)
+
+
+def test_embed_loads_the_model_once(monkeypatch, tmp_path):
+    loaded = []
+
+    def load(directory):
+        loaded.append(directory)
+        return TrainedModel(_Embedder())
+
+    monkeypatch.setattr(TrainedModel, "load", load)
+    source = tmp_path / "in.csv"
+    source.write_text("smiles\nCCO\n")
+    summary = embed_file("model", source, tmp_path / "out.csv", progress=False)
+    assert summary.predicted == 1 and loaded == ["model"]
+
+
+def _truncated_gzip(path):
+    data = gzip.compress(("smiles,temp\n" + "CCO,1\n" * 5000).encode())
+    path.write_bytes(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize(
+    ("name", "write"),
+    [
+        ("latin1.csv", lambda p: p.write_bytes("smiles,temp\nCCO,1 \xb0C\n".encode("latin-1"))),
+        ("cut.csv.gz", _truncated_gzip),
+        ("latin1.smi", lambda p: p.write_bytes("CCO \xe9thanol\n".encode("latin-1"))),
+        ("latin1.sdf", lambda p: p.write_bytes("\xe9thanol\n\n\nM  END\n".encode("latin-1"))),
+    ],
+)
+def test_an_unreadable_file_is_an_input_data_error(model, tmp_path, name, write):
+    write(tmp_path / name)
+    with pytest.raises(InputDataError, match=f"{name}: cannot read"):
+        predict(model, tmp_path / name, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
