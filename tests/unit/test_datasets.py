@@ -181,3 +181,23 @@ def test_published_group_split_keeps_every_dye_in_one_part():
     kept, held_out = (set(p.smiles[:, 0]) for p in (from_train.train, from_train.calibration))
     assert held_out and not (kept & held_out)  # a dye is trained on or calibrates, not both
     assert len(from_train.val.y) == len(data.val.y) + len(data.calibration.y)
+
+
+def test_text_labels_are_masked_and_rows_with_text_conditions_skipped_by_line(tmp_path, caplog):
+    from athanor.datasets.labelled import DataConfig, SplitConfig, load_split_data
+
+    smiles = ["CCO", "CCN", "CCC", "c1ccccc1", "CCCl", "CCBr", "CCCO", "CCCN", "CCCC", "CCOC"]
+    frame = pd.DataFrame({
+        "smiles": smiles,
+        "y": ["1", "<0.1", "2", "3", "4", "5", "6", "7", "8", "9"],
+        "temperature": ["300", "310", "hot", "320", "330", "340", "350", "360", "370", "380"],
+    })  # fmt: skip
+    path = tmp_path / "labels.csv"
+    frame.to_csv(path, index=False)
+    config = DataConfig(file=path, smiles=["smiles"], targets=["y"], conditions=["temperature"])
+    data = load_split_data(config, SplitConfig(strategy="random", sizes=(1.0, 0.0, 0.0),
+                                               calibration=0))  # fmt: skip
+    kept = dict(zip(data.train.smiles[:, 0], data.train.y[:, 0], strict=True))
+    assert "CCC" not in kept and len(kept) == 9  # its condition is not a number
+    assert np.isnan(kept["CCN"]) and kept["CCO"] == 1.0  # '<0.1' is a missing label
+    assert "line 3: '<0.1'" in caplog.text and "line 4: 'hot'" in caplog.text

@@ -220,7 +220,27 @@ def _check_columns(
             f"column(s) {missing} not in the data; columns: {', '.join(map(str, frame.columns))}"
         )
     lines = np.arange(2, len(frame) + 2) if lines is None else lines
-    return _usable_rows(frame.reset_index(drop=True), config, lines)
+    frame = _as_numbers(frame.reset_index(drop=True), targets, lines, "taken as missing labels")
+    frame = _as_numbers(frame, config.conditions, lines, "their rows skipped")
+    usable = frame[config.conditions].notna().all(axis=1).to_numpy()
+    return _usable_rows(frame[usable].reset_index(drop=True), config, lines[usable])
+
+
+def _as_numbers(frame: pd.DataFrame, columns: list[str], lines: np.ndarray, fate: str):
+    """``columns`` of ``frame`` as float64; a text that is not a finite number (``<0.1``)
+    becomes NaN, logged with its line and what happens to it (`fate`)."""
+    frame = frame.copy()
+    for column in columns:
+        numbers = pd.to_numeric(frame[column], errors="coerce").astype(np.float64)
+        numbers[~np.isfinite(numbers)] = np.nan
+        text = frame[column].astype(str).str.strip()
+        bad = np.flatnonzero(numbers.isna() & frame[column].notna() & (text != ""))
+        if bad.size:
+            listed = ", ".join(f"line {lines[row]}: {frame[column].iloc[row]!r}" for row in bad[:5])
+            logger.warning("column %r: %d value(s) are not numbers (%s%s): %s", column,
+                           bad.size, listed, " ..." if bad.size > 5 else "", fate)  # fmt: skip
+        frame[column] = numbers
+    return frame
 
 
 def read_frame(config: DataConfig) -> pd.DataFrame:
