@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from athanor.core.errors import ConfigError
+from athanor.core.errors import ConfigError, InputDataError
 from athanor.datasets import dataset_path
 from athanor.store import Store
 from athanor.workflows import screening
@@ -100,6 +100,9 @@ def test_ask_tell_resumes_a_half_told_batch(tmp_path):
         pending = reopened.ask()
         assert sorted(pending["smiles"]) == sorted(first["smiles"][8:])
         reopened.tell(dict.fromkeys(pending["smiles"], None))  # failed measurements
+        not_asked = reopened.pool["smiles"][~reopened.pool["smiles"].isin(first["smiles"])]
+        with pytest.raises(InputDataError, match="did not ask for"):
+            reopened.tell({not_asked.iloc[0]: {"logp": 9.0}})  # in the pool, never asked
         second = reopened.ask()
         assert len(second) == 20 and not set(second["smiles"]) & set(first["smiles"])
         status = reopened.status()

@@ -227,14 +227,19 @@ class ScreeningCampaign:
     def tell(self, results: Mapping[str, Mapping[str, float] | Evaluation | None]) -> None:
         """Record results computed elsewhere (a lab, another cluster) for asked molecules.
 
+        Raises:
+            InputDataError: a molecule this campaign has not asked for (its result would
+                otherwise train every later surrogate unnoticed).
+
         Args:
             results: canonical SMILES (as returned by `ask`) -> property values, an
                 `Evaluation`, or None for a failed measurement.
         """
-        ids = self.store.molecule_ids(list(results))
-        unknown = [s for s in results if s not in ids]
+        asked = set(self.selections()["smiles"])
+        unknown = [s for s in results if s not in asked]
         if unknown:
-            raise InputDataError(f"not molecules of this campaign: {unknown[:5]}")
+            raise InputDataError(f"molecules this campaign did not ask for: {unknown[:5]}")
+        ids = self.store.molecule_ids(list(results))
         for smiles, result in results.items():
             if result is None:
                 result = Evaluation("failed", message="no result reported")
