@@ -44,14 +44,18 @@ def test_dataset_molecules_lists_each_valid_molecule_once_in_input_order(store, 
 
 
 def test_import_resumes_after_the_stored_rows(store, molecules_csv):
-    from athanor.store.readers import read_chunks
-
-    header = store.create_dataset(
-        "dyes", str(molecules_csv.resolve()), "smiles", ["smiles", "solvent", "lambda_nm", "source"]
-    )
-    first_chunk = next(read_chunks(molecules_csv, chunk_size=3))
     from athanor.chem.standardize import StandardizerOptions, standardize_or_failure
     from athanor.store.datasets import DatasetRow
+    from athanor.store.readers import read_chunks
+
+    header = store.create_dataset(  # as the killed import created it: same file, same options
+        "dyes",
+        str(molecules_csv.resolve()),
+        "smiles",
+        ["smiles", "solvent", "lambda_nm", "source"],
+        standardizer=StandardizerOptions().model_dump(mode="json"),
+    )
+    first_chunk = next(read_chunks(molecules_csv, chunk_size=3))
 
     rows = [
         DatasetRow(i, i + 2, s, standardize_or_failure(s, StandardizerOptions()), {}, {"smiles": s})

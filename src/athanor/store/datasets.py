@@ -61,6 +61,40 @@ def _header(row) -> DatasetHeader:
     )
 
 
+def _options(standardizer: dict | None) -> dict:
+    """Standardiser options in canonical form: collection values (sets of elements) sorted,
+    as a set's iteration order varies between processes."""
+    return {
+        key: sorted(value) if isinstance(value, list | tuple | set | frozenset) else value
+        for key, value in (standardizer or {}).items()
+    }
+
+
+def _difference(
+    stored: DatasetHeader,
+    source: str,
+    smiles_column: str,
+    columns: Sequence[str],
+    condition_columns: Sequence[str],
+    standardizer: dict | None,
+) -> str | None:
+    """How an import differs from the stored data set of that name; None if it may resume."""
+    if stored.source != source:
+        return f"imported from {stored.source}"
+    if stored.smiles_column != smiles_column:
+        return f"with SMILES column '{stored.smiles_column}', not '{smiles_column}'"
+    if stored.condition_columns != list(condition_columns):
+        return f"with condition columns {stored.condition_columns}, not {list(condition_columns)}"
+    unknown = [c for c in columns if c not in stored.columns]
+    if unknown:
+        return f"with columns {stored.columns}, without {unknown}"
+    old, new = _options(stored.standardizer), _options(standardizer)
+    changed = sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+    if changed:
+        return f"with other standardiser options ({', '.join(changed)})"
+    return None
+
+
 def _write_rows(connection: Connection, dataset_id: int, rows: Sequence[DatasetRow]) -> None:
     valid = [r for r in rows if isinstance(r.result, Molecule)]
     molecule_ids = insert_molecules(connection, [r.result for r in valid])
@@ -100,16 +134,20 @@ class DatasetsMixin:
         condition_columns: Sequence[str] = (),
         standardizer: dict | None = None,
     ) -> DatasetHeader:
-        """Create a data set, or return the existing one imported from the same source.
+        """Create a data set, or return the existing one imported the same way (to resume).
 
         Raises:
-            InputDataError: a data set of that name exists with another source or columns.
+            InputDataError: a data set of that name exists with another source, SMILES or
+                condition columns, input columns or standardiser options.
         """
         existing = self.find_dataset(name)
         if existing is not None:
-            if existing.source != source or existing.smiles_column != smiles_column:
+            difference = _difference(
+                existing, source, smiles_column, columns, condition_columns, standardizer
+            )
+            if difference is not None:
                 raise InputDataError(
-                    f"data set '{name}' already exists (imported from {existing.source}); "
+                    f"data set '{name}' already exists, {difference}; "
                     "choose another --name or pass --replace"
                 )
             return existing
@@ -119,7 +157,7 @@ class DatasetsMixin:
             "smiles_column": smiles_column,
             "columns": json.dumps(list(columns)),
             "condition_columns": json.dumps(list(condition_columns)),
-            "standardizer": json.dumps(standardizer or {}, sort_keys=True, default=sorted),
+            "standardizer": json.dumps(_options(standardizer), sort_keys=True),
             "created_at": utc_now(),
         }
         with self.engine.begin() as connection:

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect
+from sqlalchemy.exc import DatabaseError
 
 from athanor._version import __version__
+from athanor.core.errors import StoreError
 from athanor.store import migrations
 from athanor.store.migrations import stored_version, upgrade
 from athanor.store.schema import SCHEMA_VERSION, meta, metadata
@@ -51,19 +53,14 @@ def _is_current(engine: Engine) -> bool:
         return stored_version(connection) == migrations.SCHEMA_VERSION
 
 
-def open_engine(database: Path) -> Engine:
-    """An engine on `database`, creating the schema or migrating it to the current version.
+def _prepare_schema(engine: Engine) -> None:
+    """Create the schema or migrate it to the current version, under the write lock.
 
-    Creation and migration run in an immediate (write-locked) transaction, so two processes
-    opening a new project at once cannot both create the schema.
-
-    Raises:
-        SchemaVersionError: the database was written by a newer Athanor.
+    An immediate (write-locked) transaction, so two processes opening a new project at once
+    cannot both create the schema.
     """
-    engine = create_engine(f"sqlite:///{database}")
-    event.listen(engine, "connect", _configure_sqlite)
     if _is_current(engine):
-        return engine  # the common case: no lock, so readers never wait for a writer
+        return  # the common case: no lock, so readers never wait for a writer
     with engine.connect() as connection:
         connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for any other writer
         try:
@@ -75,4 +72,20 @@ def open_engine(database: Path) -> Engine:
             connection.exec_driver_sql("ROLLBACK")
             raise
         connection.exec_driver_sql("COMMIT")
+
+
+def open_engine(database: Path) -> Engine:
+    """An engine on `database`, creating the schema or migrating it to the current version.
+
+    Raises:
+        StoreError: the database cannot be opened (not an SQLite file, corrupt, unreadable).
+        SchemaVersionError: the database was written by a newer Athanor.
+    """
+    engine = create_engine(f"sqlite:///{database}")
+    event.listen(engine, "connect", _configure_sqlite)
+    try:
+        _prepare_schema(engine)
+    except DatabaseError as error:
+        engine.dispose()
+        raise StoreError(f"cannot open the store database {database}: {error.orig}") from None
     return engine

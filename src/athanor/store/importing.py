@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import pandas as pd
 from tqdm.auto import tqdm
 
 from athanor.chem.standardize import StandardizerOptions, standardize_or_failure
@@ -225,11 +224,6 @@ def _tally(report: ImportReport, piece: RecordChunk, results) -> None:
     for line, result in zip(piece.lines, results, strict=True):
         if isinstance(result, MoleculeFailure):
             report.failures.append((line, result.input[:80], result.reason, result.message))
-
-
-def frame_failures(report: ImportReport) -> pd.DataFrame:
-    """The invalid records of an import as a table (line, input, reason, message)."""
-    return pd.DataFrame(report.failures, columns=["line", "input", "reason", "message"])
 
 
 def validate_file(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -70,8 +69,3 @@ class MoleculesMixin:
     def count_molecules(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(molecules)).scalar_one()
-
-    def molecules_frame(self) -> pd.DataFrame:
-        """All molecules: id, smiles, inchikey, heavy_atoms, formal_charge, ..."""
-        with self.engine.connect() as connection:
-            return pd.read_sql(select(molecules).order_by(molecules.c.id), connection)

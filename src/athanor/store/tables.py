@@ -7,7 +7,6 @@ or the new file, never half of one; its name, path and row count are recorded in
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -71,12 +70,14 @@ class TablesMixin:
         return self.directory / relative
 
     def read_table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        return pq.read_table(self.table_path(name), columns=columns).to_pandas()
+        """The stored table `name` (only `columns` if given).
 
-    def iter_table(
-        self, name: str, batch_size: int = 65_536, columns: list[str] | None = None
-    ) -> Iterator[pd.DataFrame]:
-        """Read a table in batches of `batch_size` rows (memory stays flat with table size)."""
-        reader = pq.ParquetFile(self.table_path(name))
-        for batch in reader.iter_batches(batch_size=batch_size, columns=columns):
-            yield batch.to_pandas()
+        Raises:
+            StoreError: no table of that name, or its file is truncated or unreadable.
+        """
+        path = self.table_path(name)
+        try:
+            table = pq.read_table(path, columns=columns)
+        except (pa.ArrowException, OSError) as error:
+            raise StoreError(f"cannot read the stored table '{name}' ({path}): {error}") from None
+        return table.to_pandas()
