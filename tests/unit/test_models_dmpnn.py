@@ -1,14 +1,18 @@
 """D-MPNN surrogate: determinism, uncertainty modes, multi-task masking, multi-component
 inputs, and safe saving."""
 
+import json
+import logging
+
 import numpy as np
 import pytest
 import torch
 
 from athanor.chem.descriptors import descriptor_names
 from athanor.core.errors import AthanorError, ConfigError, InputDataError
+from athanor.core.prediction import Prediction
 from athanor.datasets import load_dataset
-from athanor.models import DMPNNRegressor, ModelFileError, Surrogate
+from athanor.models import DMPNNRegressor, ModelFileError, Surrogate, dmpnn
 from athanor.models.likelihoods import PointLikelihood
 from athanor.models.persistence import CONFIG_FILE
 
@@ -60,9 +64,27 @@ def test_every_uncertainty_mode_returns_a_full_prediction(params, n_samples):
         np.testing.assert_allclose(prediction.samples.mean(axis=0), prediction.mean)
 
 
-def test_mc_dropout_predictions_are_reproducible():
-    model = fit(uncertainty="dropout", dropout=0.3, dropout_samples=4)
-    np.testing.assert_array_equal(model.predict(SMILES).std, model.predict(SMILES).std)
+def rows(prediction: Prediction, index: slice) -> Prediction:
+    return Prediction(prediction.mean[index], prediction.std[index], prediction.samples[:, index])
+
+
+def assert_same_prediction(a: Prediction, b: Prediction, atol: float = 0.0) -> None:
+    for field in ("mean", "std", "samples"):
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=0, atol=atol)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_mc_dropout_predicts_a_molecule_alike_alone_in_a_list_and_in_reverse(precision):
+    model = fit(uncertainty="dropout", dropout=0.3, dropout_samples=4, precision=precision)
+    listed = model.predict(SMILES)
+    assert_same_prediction(model.predict(SMILES), listed)
+    assert_same_prediction(rows(model.predict(SMILES[::-1]), slice(None, None, -1)), listed)
+    # fp32 products of a one-row batch may round otherwise (bf16 batches are padded to a few
+    # shapes): float32 rounding at most, where another dropout mask moves them by ~1e-3
+    alone = model.predict(SMILES[:1])
+    assert_same_prediction(alone, rows(listed, slice(1)), atol=1e-6 if precision == "fp32" else 0)
+    other_seed = model.set_params(seed=1).predict(SMILES)
+    assert not np.allclose(other_seed.std, listed.std)
 
 
 def test_missing_labels_are_masked_per_task_not_per_row():
@@ -217,6 +239,27 @@ def test_each_precision_is_reproducible_and_reloads_bit_for_bit(precision, tmp_p
     first.save(tmp_path / "model")
     reloaded = Surrogate.load(tmp_path / "model")
     np.testing.assert_array_equal(reloaded.predict(SMILES).mean, first.predict(SMILES).mean)
+
+
+@pytest.mark.parametrize("fitted_on_a_bf16_cpu", [True, False])
+def test_auto_precision_is_resolved_once_when_fitting_and_kept_after_loading(
+    fitted_on_a_bf16_cpu, tmp_path, monkeypatch, caplog
+):
+    resolved = "bf16" if fitted_on_a_bf16_cpu else "fp32"
+    monkeypatch.setattr(dmpnn, "bf16_is_native", lambda: fitted_on_a_bf16_cpu)
+    with caplog.at_level(logging.INFO, logger=dmpnn.__name__):
+        model = fit(precision="auto", seed=1)
+    assert f"{resolved} matrix products" in caplog.text
+    before = model.predict(SMILES)
+    model.save(tmp_path)
+    monkeypatch.setattr(dmpnn, "bf16_is_native", lambda: not fitted_on_a_bf16_cpu)
+    after = Surrogate.load(tmp_path).predict(SMILES)
+    np.testing.assert_array_equal(after.mean, before.mean)
+    # a model saved before the precision was resolves "auto" on the machine that loads it
+    config = json.loads((tmp_path / CONFIG_FILE).read_text())
+    del config["state"]["precision"]
+    (tmp_path / CONFIG_FILE).write_text(json.dumps(config))
+    assert not np.array_equal(Surrogate.load(tmp_path).predict(SMILES).mean, before.mean)
 
 
 def test_bf16_products_predict_what_fp32_ones_do_up_to_bf16_rounding():

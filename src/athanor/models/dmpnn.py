@@ -3,6 +3,7 @@ and a choice of uncertainty (deep ensemble, mean-variance, evidential, MC dropou
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -24,7 +25,7 @@ from athanor.models.base import (
 from athanor.models.featurizers.fingerprints import DescriptorFeaturizer
 from athanor.models.featurizers.graph import GraphFeaturizer
 from athanor.models.likelihoods import EvidentialLikelihood, GaussianLikelihood, PointLikelihood
-from athanor.models.mpnn import MPNNNetwork
+from athanor.models.mpnn import MPNNNetwork, consistent_dropout
 from athanor.models.persistence import ModelFileError, load_weights, save_weights
 from athanor.models.registry import register
 from athanor.models.scaling import Standardizer
@@ -40,6 +41,8 @@ from athanor.models.training import (
     train_network,
 )
 from athanor.models.uncertainty import combine_members, evidential_variance, unscale
+
+logger = logging.getLogger(__name__)
 
 Uncertainty = Literal["none", "ensemble", "mve", "evidential", "dropout"]
 MoleculeFeatures = Literal["none", "descriptors"]
@@ -100,7 +103,9 @@ class DMPNNRegressor(Surrogate):
             ``"evidential"`` (deep evidential regression) or ``"dropout"`` (MC dropout, needs
             ``dropout`` > 0). ``ensemble_size`` > 1 ensembles any of them.
         ensemble_size: networks trained from seeds ``seed, seed + 1, ...``.
-        dropout_samples: forward passes with dropout on, for ``"dropout"``.
+        dropout_samples: forward passes with dropout on, for ``"dropout"``. Each pass drops
+            the same features of every molecule, with masks drawn from ``seed``: a molecule's
+            prediction does not depend on the other molecules predicted with it.
         evidential_regularization: evidence regulariser weight for ``"evidential"``.
         progress: show a progress bar over epochs while training.
         n_threads: torch threads while fitting and predicting. One by default: Athanor
@@ -109,7 +114,9 @@ class DMPNNRegressor(Surrogate):
         precision: of the matrix products in training and prediction: ``"fp32"``,
             ``"bf16"`` (bf16 products on batches padded to a few shapes; weights, sums and
             losses stay float32), or ``"auto"``: bf16 where the CPU has bf16 instructions
-            (AVX512-BF16, AMX), where it trained 1.4-2.2x faster here, else fp32.
+            (AVX512-BF16, AMX), where it trained 1.4-2.2x faster here, else fp32. ``"auto"``
+            is resolved when fitting, and the fitted model (saved or not) keeps predicting at
+            that precision on any machine.
         seed: makes featurisation order, initialisation, shuffling and dropout reproducible.
     """
 
@@ -172,11 +179,17 @@ class DMPNNRegressor(Surrogate):
             raise ConfigError("uncertainty='dropout' needs dropout > 0")
         return params
 
-    def _matmul_precision(self) -> Precision:
-        """The precision ``precision`` resolves to on this machine."""
+    def _precision_on_this_machine(self) -> Precision:
+        """The precision ``precision`` resolves to on this machine (what fitting uses)."""
         if self.precision == "auto":
             return "bf16" if bf16_is_native() else "fp32"
         return self.precision
+
+    def _matmul_precision(self) -> Precision:
+        """The precision of predictions: ``precision`` if set explicitly, else the one
+        ``"auto"`` resolved to when fitting, so that a model predicts on every machine at the
+        precision it was trained and calibrated at."""
+        return self.precision_ if self.precision == "auto" else self.precision
 
     def _likelihood(self) -> PointLikelihood:
         if self.uncertainty == "mve":
@@ -274,7 +287,9 @@ class DMPNNRegressor(Surrogate):
         train = self._featurize(smiles, conditions, targets)
         val_data = self._validation_data(val)
         settings = params.model_dump(include=set(Schedule.__dataclass_fields__))
-        schedule = Schedule(**settings | {"precision": self._matmul_precision()})
+        self.precision_ = self._precision_on_this_machine()
+        logger.info("D-MPNN: %s matrix products (precision=%r)", self.precision_, self.precision)
+        schedule = Schedule(**settings | {"precision": self.precision_})
         networks = []
         with torch.random.fork_rng():  # leave the caller's global torch RNG untouched
             for member in range(params.ensemble_size):
@@ -316,16 +331,23 @@ class DMPNNRegressor(Surrogate):
         return torch.cat(outputs).numpy().astype(np.float64)
 
     def _member_outputs(self, data: MoleculeData) -> list[np.ndarray]:
-        """Raw outputs (n, n_params * t) of each network, and of each dropout mask."""
+        """Raw outputs (n, n_params * t) of each network, and of each MC-dropout pass.
+
+        The masks of the passes are drawn from ``seed`` alone, one per dropout layer and pass
+        shared by every row (`consistent_dropout`): a molecule's outputs do not depend on the
+        other rows, their order, or the batches.
+        """
         passes = self.dropout_samples if self.uncertainty == "dropout" else 1
+        generator = torch.Generator().manual_seed(self.seed)
         outputs = []
-        with torch.inference_mode(), torch.random.fork_rng(), torch_threads(self.n_threads):
-            torch.manual_seed(self.seed)
-            for network in self.networks_:
-                for module in network.modules():
-                    module.train(isinstance(module, torch.nn.Dropout) and passes > 1)
-                outputs += [self._outputs(network, data) for _ in range(passes)]
-                network.eval()
+        with torch.inference_mode(), torch_threads(self.n_threads):
+            for network in self.networks_.eval():
+                if passes == 1:
+                    outputs.append(self._outputs(network, data))
+                    continue
+                for _ in range(passes):
+                    with consistent_dropout(network, generator):
+                        outputs.append(self._outputs(network, data))
         return outputs
 
     def predict(self, smiles: Molecules, *, conditions: np.ndarray | None = None) -> Prediction:
@@ -373,10 +395,13 @@ class DMPNNRegressor(Surrogate):
             if self.condition_scaler_ is None
             else self.condition_scaler_.to_json(),
             "descriptor_scalers": [f.scaler.to_json() for f in self.descriptors_],
+            "precision": self.precision_,
         }
 
     def _restore(self, directory: Path, state: dict[str, Any]) -> None:
         self._set_shapes(state["n_components"], state["n_tasks"], state["n_conditions"])
+        # models saved before the precision was: "auto" resolves on the loading machine
+        self.precision_ = state.get("precision") or self._precision_on_this_machine()
         self.target_scaler_ = Standardizer.from_json(state["target_scaler"])
         scaler = state["condition_scaler"]
         self.condition_scaler_ = None if scaler is None else Standardizer.from_json(scaler)

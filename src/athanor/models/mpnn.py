@@ -5,11 +5,16 @@ states and pools them into a molecule vector; `MPNNNetwork` runs one encoder per
 component (dye, solvent, ...), concatenates their vectors with optional numeric conditions and
 maps them through a feed-forward head. All graph operations are gathers and ``index_add_``
 over flat tensors: no Python loop over molecules, atoms or bonds.
+
+Every dropout is a `FeatureDropout`: ordinary dropout in training, and in an MC-dropout pass
+(`consistent_dropout`) one feature mask shared by every row, so that a molecule's sampled
+predictions do not depend on the other molecules in its batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal
 
 import torch
@@ -27,13 +32,59 @@ def multi_hot(codes: torch.Tensor, size: int) -> torch.Tensor:
     return torch.zeros(len(codes), size).scatter_(1, codes, 1.0)
 
 
+class FeatureDropout(nn.Dropout):
+    """Dropout over the last dimension, of size ``width``, that can apply a fixed mask instead.
+
+    Without a mask it is `nn.Dropout` (element-wise in training, the identity in evaluation).
+    While `consistent_dropout` has set ``mask``, shape (width,), every row is multiplied by
+    that mask, in any mode.
+
+    Args:
+        p: probability of dropping a feature.
+        width: size of the last dimension of the inputs.
+    """
+
+    def __init__(self, p: float, width: int):
+        super().__init__(p)
+        self.width = width
+        self.mask: torch.Tensor | None = None
+
+    def draw_mask(self, generator: torch.Generator) -> torch.Tensor:
+        """A mask of shape (width,): 0 with probability p, else 1 / (1 - p), float32."""
+        keep = 1.0 - self.p
+        return torch.bernoulli(torch.full((self.width,), keep), generator=generator) / keep
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Drop features of ``x``, shape (..., width); returns the same shape and dtype."""
+        if self.mask is None:
+            return super().forward(x)
+        return x * self.mask.to(x.dtype)
+
+
+@contextmanager
+def consistent_dropout(network: nn.Module, generator: torch.Generator) -> Iterator[None]:
+    """One MC-dropout pass of ``network``: within, each `FeatureDropout` drops the same features
+    of every row, from a mask drawn from ``generator`` (layers in module order) on entry, so
+    that each row's output depends only on the weights, the generator's state and the row."""
+    layers = [module for module in network.modules() if isinstance(module, FeatureDropout)]
+    for layer in layers:
+        layer.mask = layer.draw_mask(generator)
+    try:
+        yield
+    finally:
+        for layer in layers:
+            layer.mask = None
+
+
 class BondMessagePassing(nn.Module):
     """Messages on directed bonds, then atom states, then one vector per molecule.
 
     Args:
         hidden_size: width d of messages and of the molecule vector.
         depth: message-passing steps (>= 1).
-        dropout: dropout probability on messages and atom states.
+        dropout: dropout probability on messages and atom states (one `FeatureDropout`
+            each: under `consistent_dropout`, every message-passing step drops the same
+            message features, as variational dropout in recurrent networks with tied weights).
         aggregation: atom → molecule pooling: ``mean``, ``sum`` or ``norm`` (sum / 100).
     """
 
@@ -47,7 +98,8 @@ class BondMessagePassing(nn.Module):
         self.message = nn.Linear(hidden_size, hidden_size, bias=False)  # W_h
         self.atom_output = nn.Linear(ATOM_VOCABULARY + 1, hidden_size)
         self.state_output = nn.Linear(hidden_size, hidden_size, bias=False)
-        self.dropout = nn.Dropout(dropout)
+        self.message_dropout = FeatureDropout(dropout, hidden_size)
+        self.atom_dropout = FeatureDropout(dropout, hidden_size)
         # Initialise as chemprop's unsplit layers: U(±1/sqrt(fan_in of the whole layer)).
         for layers, fan_in in (
             ((self.atom_input, self.bond_input), ATOM_VOCABULARY + 1 + BOND_VOCABULARY),
@@ -73,10 +125,10 @@ class BondMessagePassing(nn.Module):
             message = incoming.index_select(0, source).sub_(state.index_select(0, reverse))
             # fused initial + W_h message, then ReLU in place (both keep autograd exact)
             state = torch.addmm(initial, message, self.message.weight.T).float().relu_()
-            state = self.dropout(state)
+            state = self.message_dropout(state)
         incoming = torch.zeros_like(atom_in).index_add_(0, target, state)
         hidden = torch.addmm(self.atom_output(atoms), incoming, self.state_output.weight.T)
-        return self._pool(self.dropout(hidden.float().relu_()), graph)
+        return self._pool(self.atom_dropout(hidden.float().relu_()), graph)
 
     def _pool(self, atoms: torch.Tensor, graph: GraphBatch) -> torch.Tensor:
         # one row more than molecules: the padding atoms of a `padded` batch land there
@@ -98,7 +150,7 @@ def feed_forward(
     layers: list[nn.Module] = []
     width = n_inputs
     for _ in range(n_layers):
-        layers += [nn.Linear(width, hidden_size), nn.ReLU(), nn.Dropout(dropout)]
+        layers += [nn.Linear(width, hidden_size), nn.ReLU(), FeatureDropout(dropout, hidden_size)]
         width = hidden_size
     layers.append(nn.Linear(width, n_outputs))
     return nn.Sequential(*layers)
