@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import pytest
+
+from athanor.cli.generate import read_smiles_file
 from athanor.cli.main import main
 from tests.unit.test_language_model import TINY_SET, tiny_model
 
@@ -30,3 +34,46 @@ def test_errors_are_one_line(tmp_path, capsys):
     assert "SMILES file not found" in capsys.readouterr().err
     assert main(["generate", "sample", "--model", "nope", "-o", str(tmp_path / "x.smi")]) == 1
     assert "unknown generator 'nope'" in capsys.readouterr().err
+
+
+def test_empty_or_invalid_reference_is_an_error(tmp_path, capsys):
+    sample = tmp_path / "out.smi"
+    sample.write_text("CCO\nCCN\nc1ccccc1\n")
+    for name, text in [("empty.smi", ""), ("bad.smi", "smiles\nxyz\n\nC1CC\n")]:
+        (tmp_path / name).write_text(text)
+        for option in ["--reference", "--training"]:
+            args = ["generate", "metrics", str(sample), option, str(tmp_path / name), "--no-fcd"]
+            assert main(args) == 1
+            err = capsys.readouterr().err
+            assert f"{tmp_path / name}: no valid molecule" in err and "Traceback" not in err
+
+
+def test_header_and_name_columns_are_not_molecules(tmp_path):
+    path = tmp_path / "named.smi"
+    path.write_text("SMILES Name\nCCO ethanol\n\nc1ccccc1\tbenzene\n")
+    assert read_smiles_file(path) == ["CCO", "", "c1ccccc1"]
+    path.write_text("CCO smiles\nCCN\n")  # `smiles` as a later field is no header
+    assert read_smiles_file(path) == ["CCO", "CCN"]
+
+
+def test_param_seed_overrides_the_seed_option(tmp_path, capsys, monkeypatch):
+    seeds = []
+
+    def fake_generator(name, **params):
+        seeds.append(params["seed"])
+        return SimpleNamespace(ask=lambda count: ["CCO"] * count)
+
+    monkeypatch.setattr("athanor.generators.registry.make_generator", fake_generator)
+    output = str(tmp_path / "x.smi")
+    assert main(["generate", "sample", "-n", "2", "-o", output, "--param", "seed=3"]) == 0
+    assert main(["generate", "sample", "-n", "2", "-o", output, "--seed", "5"]) == 0
+    assert seeds == [3, 5] and "wrote 2 molecules" in capsys.readouterr().out
+
+
+def test_json_writes_nan_as_null(tmp_path):
+    sample = tmp_path / "one.smi"
+    sample.write_text("CCO\n")  # internal diversity needs two molecules: NaN
+    out = tmp_path / "m.json"
+    assert main(["generate", "metrics", str(sample), "--no-fcd", "--json", str(out)]) == 0
+    result = json.loads(out.read_text(), parse_constant=lambda name: pytest.fail(name))
+    assert result["internal_diversity"] is None and result["validity"] == 1.0

@@ -9,7 +9,7 @@ import pytest
 from rdkit import Chem, DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from athanor.core.errors import UnsupportedError
+from athanor.core.errors import InputDataError, UnsupportedError
 from athanor.generators import metrics
 
 
@@ -71,3 +71,23 @@ def test_invalid_samples_never_crash():
     )
     assert partly.validity == pytest.approx(2 / 3) and partly.novelty == 0.5
     assert partly.kl_score is not None
+
+
+def test_novelty_without_a_valid_training_molecule_raises():
+    for training in [[], ["xyz", ""], frozenset()]:
+        with pytest.raises(InputDataError, match="at least one valid molecule"):
+            metrics.novelty(["CCO"], training)
+    with pytest.raises(InputDataError):
+        metrics.distribution_metrics(["CCO", "CCN"], reference=["C1CC"], fcd=False)
+
+
+def test_kl_of_disjoint_distributions_is_large_and_finite():
+    assert metrics._discrete_kl(np.array([0.0, 1, 2, 3]), np.array([10.0, 11, 12])) > 20
+    assert metrics._discrete_kl(np.array([1.0, 2, 2, 3]), np.array([3.0, 2, 2, 1])) == 0.0
+    # no aromatic ring on one side, two on the other: GuacaMol's bins would give NaN
+    divergences = metrics.kl_divergences(
+        ["CCO", "CCN", "CCC"], ["c1ccc2ccccc2c1", "c1ccc2ccccc2c1O"]
+    )
+    assert all(math.isfinite(value) for value in divergences.values())
+    assert divergences["NumAromaticRings"] > 20
+    assert 0.0 < metrics.kl_divergence_score(divergences) < 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import click
@@ -18,15 +19,39 @@ def generate() -> None:
 def read_smiles_file(path: str | Path) -> list[str]:
     """SMILES of a .smi/.txt file: the first field of each line, empty lines kept as invalid.
 
-    A header line ``smiles`` (any case) is skipped.
+    A first line whose first field is ``smiles`` (any case; e.g. ``SMILES Name``) is a header.
     """
     path = Path(path)
     if not path.is_file():
         raise InputDataError(f"SMILES file not found: {path}")
-    lines = path.read_text().splitlines()
-    if lines and lines[0].strip().lower() == "smiles":
+    lines = [line.split() for line in path.read_text().splitlines()]
+    if lines and lines[0] and lines[0][0].lower() == "smiles":
         lines = lines[1:]
-    return [line.split()[0] if line.strip() else "" for line in lines]
+    return [fields[0] if fields else "" for fields in lines]
+
+
+def read_reference_file(path: str | Path) -> list[str]:
+    """SMILES of a reference or training file, which must hold a valid molecule.
+
+    Raises:
+        InputDataError: the file is missing, or none of its lines is a valid molecule (every
+            sample would otherwise count as novel).
+    """
+    from athanor.generators.metrics import canonical_smiles
+
+    smiles = read_smiles_file(path)
+    if not any(canonical_smiles(text) is not None for text in smiles):
+        raise InputDataError(f"{path}: no valid molecule (empty or unparsable SMILES file)")
+    return smiles
+
+
+def _finite_or_null(value: object) -> object:
+    """`value` with NaN and ±inf floats (nested in dicts too) replaced by None, for JSON."""
+    if isinstance(value, dict):
+        return {key: _finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 @generate.command("sample")
@@ -52,7 +77,8 @@ def read_smiles_file(path: str | Path) -> list[str]:
     "settings",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Generator parameter (repeatable), e.g. checkpoint=my_lm temperature=0.8.",
+    help="Generator parameter (repeatable), e.g. checkpoint=my_lm temperature=0.8; "
+    "seed=N overrides --seed.",
 )
 def sample(model: str, count: int, output: str, seed: int, settings: tuple[str, ...]) -> None:
     """Write COUNT proposals of MODEL to OUTPUT, one SMILES a line (invalid ones included)."""
@@ -60,7 +86,7 @@ def sample(model: str, count: int, output: str, seed: int, settings: tuple[str, 
     from athanor.generators.metrics import validity
     from athanor.generators.registry import make_generator
 
-    generator = make_generator(model, seed=seed, **parameters_from(settings, None))
+    generator = make_generator(model, **{"seed": seed, **parameters_from(settings, None)})
     smiles = generator.ask(count)
     Path(output).write_text("".join(f"{text}\n" for text in smiles))
     click.echo(f"wrote {len(smiles)} molecules to {output} ({validity(smiles):.1%} valid)")
@@ -92,12 +118,13 @@ def metrics(sample_file, reference, training, fcd, json_path) -> None:  # fmt: s
     smiles = read_smiles_file(sample_file)
     result = distribution_metrics(
         smiles,
-        reference=read_smiles_file(reference) if reference else None,
-        training=read_smiles_file(training) if training else None,
+        reference=read_reference_file(reference) if reference else None,
+        training=read_reference_file(training) if training else None,
         fcd=fcd,
     ).to_dict()
     for name, value in result.items():
         if name != "kl_divergences":
             click.echo(f"{name:20s} {'-' if value is None else round(value, 4)}")
     if json_path:
-        Path(json_path).write_text(json.dumps(result, indent=1) + "\n")
+        text = json.dumps(_finite_or_null(result), indent=1, allow_nan=False)
+        Path(json_path).write_text(text + "\n")

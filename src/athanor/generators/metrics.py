@@ -1,8 +1,10 @@
 """Distribution-learning metrics of generated molecules (GuacaMol, MOSES).
 
-Every function accepts raw generator output: invalid or empty strings are counted as invalid,
-never raised. Molecules are compared by RDKit canonical SMILES; novelty ignores
-stereochemistry, as GuacaMol does.
+Every function accepts raw generator output: invalid or empty strings in the generated sample
+are counted as invalid, not raised. `InputDataError` is raised only where a metric cannot be
+computed at all: a training set without a valid molecule (novelty), or too few valid molecules
+for the KL divergences or the Fréchet ChemNet distance. Molecules are compared by RDKit
+canonical SMILES; novelty ignores stereochemistry, as GuacaMol does.
 """
 
 from __future__ import annotations
@@ -70,12 +72,15 @@ def novelty(smiles: Sequence[str], training: Sequence[str] | frozenset[str]) -> 
     Args:
         smiles: generated molecules.
         training: training molecules, or their `training_set` (faster when reused).
+
+    Raises:
+        InputDataError: `training` holds no valid molecule (every sample would count as novel).
     """
-    unique = set(valid_molecules(smiles, stereo=False))
-    if not unique:
-        return 0.0
     known = training if isinstance(training, frozenset) else training_set(training)
-    return len(unique - known) / len(unique)
+    if not known:
+        raise InputDataError("novelty needs a training set with at least one valid molecule")
+    unique = set(valid_molecules(smiles, stereo=False))
+    return len(unique - known) / len(unique) if unique else 0.0
 
 
 def _nearest_neighbour_similarity(fingerprints: np.ndarray, chunk: int = 2048) -> np.ndarray:
@@ -174,10 +179,16 @@ def _continuous_kl(baseline: np.ndarray, sampled: np.ndarray) -> float:
 
 
 def _discrete_kl(baseline: np.ndarray, sampled: np.ndarray) -> float:
-    """KL(P‖Q) of 10-bin histograms on the baseline's bins."""
-    p, bins = np.histogram(baseline, bins=10, density=True)
-    q, _ = np.histogram(sampled, bins=bins, density=True)
-    return float(entropy(p + 1e-10, q + 1e-10))
+    """KL(P‖Q) of 10-bin histograms on bins spanning both sets, plus 1e-10 per bin.
+
+    GuacaMol bins on the baseline's range alone (densities + 1e-10): when no sampled value
+    falls in it, Q is 0/0 and the KL NaN. Bins over both sets keep every value counted, and
+    the epsilon on the bin fractions makes disjoint sets give a large finite KL (about 23).
+    """
+    bins = np.histogram_bin_edges(np.concatenate([baseline, sampled]), bins=10)
+    p, _ = np.histogram(baseline, bins=bins)
+    q, _ = np.histogram(sampled, bins=bins)
+    return float(entropy(p / p.sum() + 1e-10, q / q.sum() + 1e-10))
 
 
 def kl_divergences(smiles: Sequence[str], reference: Sequence[str]) -> dict[str, float]:
@@ -242,6 +253,9 @@ def distribution_metrics(
         reference: molecules of the target distribution (FCD and KL divergences).
         training: the generator's training molecules (novelty; default `reference`).
         fcd: compute the Fréchet ChemNet distance (needs `fcd_torch`; slow on CPU).
+
+    Raises:
+        InputDataError: the training set (or, without one, `reference`) has no valid molecule.
     """
     training = training if training is not None else reference
     distance, divergences = None, None
