@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from athanor.chem import StandardizerOptions, standardize, standardize_many
@@ -121,3 +123,15 @@ def test_stereo_is_kept_in_smiles_and_inchikey_on_every_path():
     assert standardize(sydnone).inchikey == "SLWIJSVSDBXNKR-ZHACJKMWSA-N"
     assert standardize("C[C@H](N)C(=O)O").smiles == "C[C@H](N)C(=O)O"
     assert standardize("C(/c1ccccc1)=C/c1ccccc1").inchikey == "PJANXHGTPQOBST-QXMHVHEDSA-N"
+
+
+def test_a_molecule_over_the_size_limit_is_refused_before_tautomer_enumeration(monkeypatch):
+    module = importlib.import_module("athanor.chem.standardize")  # not the function
+
+    def enumerate_tautomers():
+        raise AssertionError("the tautomer enumeration ran on a molecule over the limit")
+
+    monkeypatch.setattr(module, "_tautomer_enumerator", enumerate_tautomers)
+    options = module.StandardizerOptions(canonical_tautomer=True, max_heavy_atoms=50)
+    with pytest.raises(MoleculeError, match="heavy atoms exceeds the maximum of 50"):
+        module.standardize("Oc1ccccc1" + "C(=O)c1ccc(O)cc1" * 10, options)

@@ -6,26 +6,15 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
-from rdkit import Chem, rdBase
+from rdkit import Chem
 from rdkit.Chem import QED, Descriptors
 
-from athanor.chem.parse import parse_molecule
-
-
-def _as_mol(molecule: str | Chem.Mol) -> Chem.Mol:
-    return molecule if isinstance(molecule, Chem.Mol) else parse_molecule(molecule)
+from athanor.chem.parse import as_mol
 
 
 def descriptor_names() -> list[str]:
     """Names of all RDKit 2-D descriptors, in a fixed order."""
     return [name for name, _ in Descriptors.descList]
-
-
-def rdkit_descriptors(molecule: str | Chem.Mol) -> dict[str, float]:
-    """All RDKit 2-D descriptors of one molecule (NaN where RDKit cannot compute one)."""
-    with rdBase.BlockLogs():
-        values = Descriptors.CalcMolDescriptors(_as_mol(molecule), missingVal=float("nan"))
-    return {name: float(value) for name, value in values.items()}
 
 
 def descriptor_matrix(
@@ -41,7 +30,7 @@ def descriptor_matrix(
     functions = dict(Descriptors.descList)
     matrix = np.full((len(molecules), len(names)), np.nan)
     for row, molecule in enumerate(molecules):
-        mol = _as_mol(molecule)
+        mol = as_mol(molecule)
         for column, name in enumerate(names):
             try:
                 matrix[row, column] = functions[name](mol)
@@ -52,7 +41,7 @@ def descriptor_matrix(
 
 def qed(molecule: str | Chem.Mol) -> float:
     """Quantitative estimate of drug-likeness (Bickerton 2012), in [0, 1]."""
-    return float(QED.qed(_as_mol(molecule)))
+    return float(QED.qed(as_mol(molecule)))
 
 
 @cache
@@ -64,4 +53,4 @@ def _sascorer():
 
 def sa_score(molecule: str | Chem.Mol) -> float:
     """Synthetic accessibility score (Ertl & Schuffenhauer 2009): 1 easy … 10 hard."""
-    return float(_sascorer().calculateScore(_as_mol(molecule)))
+    return float(_sascorer().calculateScore(as_mol(molecule)))

@@ -9,7 +9,7 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import rdFingerprintGenerator
 
-from athanor.chem.parse import parse_molecule
+from athanor.chem.parse import as_mol
 
 
 @cache
@@ -24,12 +24,8 @@ def atom_pair_generator(n_bits: int) -> rdFingerprintGenerator.FingerprintGenera
     return rdFingerprintGenerator.GetAtomPairGenerator(fpSize=n_bits)
 
 
-def _as_mol(molecule: str | Chem.Mol) -> Chem.Mol:
-    return molecule if isinstance(molecule, Chem.Mol) else parse_molecule(molecule)
-
-
 def _fingerprint(generator, molecule: str | Chem.Mol, counts: bool) -> np.ndarray:
-    mol = _as_mol(molecule)
+    mol = as_mol(molecule)
     if counts:
         return generator.GetCountFingerprintAsNumPy(mol).astype(np.uint32, copy=False)
     return generator.GetFingerprintAsNumPy(mol).astype(np.uint8, copy=False)
@@ -40,13 +36,6 @@ def _matrix(generator, molecules: Sequence[str | Chem.Mol], n_bits: int, counts:
     for row, molecule in enumerate(molecules):
         matrix[row] = _fingerprint(generator, molecule, counts)
     return matrix
-
-
-def morgan_fingerprint(
-    molecule: str | Chem.Mol, radius: int = 2, n_bits: int = 2048, counts: bool = False
-) -> np.ndarray:
-    """One Morgan fingerprint, shape (n_bits,): bits (uint8 0/1) or counts (uint32)."""
-    return _fingerprint(morgan_generator(radius, n_bits), molecule, counts)
 
 
 def morgan_fingerprints(

@@ -84,6 +84,11 @@ def parse_molecule(text: str, fmt: MoleculeFormat = "auto") -> Chem.Mol:
     return mol
 
 
+def as_mol(molecule: str | Chem.Mol) -> Chem.Mol:
+    """The molecule itself, or the parsed SMILES / InChI / mol block (see `parse_molecule`)."""
+    return molecule if isinstance(molecule, Chem.Mol) else parse_molecule(molecule)
+
+
 def smiles_problem(text: object) -> str | None:
     """Why `text` is not a usable SMILES (empty, unparsable, valence, ...), or None if it is."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdkit import Chem
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
-from athanor.chem.parse import parse_molecule
+from athanor.chem.parse import as_mol
 
 
 def murcko_scaffold(molecule: str | Chem.Mol, generic: bool = False) -> str:
@@ -16,7 +16,7 @@ def murcko_scaffold(molecule: str | Chem.Mol, generic: bool = False) -> str:
         generic: replace every atom by carbon and every bond by a single bond (the
             "framework"), which groups more molecules together.
     """
-    mol = molecule if isinstance(molecule, Chem.Mol) else parse_molecule(molecule)
+    mol = as_mol(molecule)
     scaffold = MurckoScaffold.GetScaffoldForMol(mol)
     if generic and scaffold.GetNumAtoms():
         scaffold = MurckoScaffold.MakeScaffoldGeneric(scaffold)

@@ -73,8 +73,15 @@ def _steps(options: StandardizerOptions) -> list[Callable[[Chem.Mol], Chem.Mol |
     if options.neutralize:
         steps.append(_uncharger().unchargeInPlace)
     if options.canonical_tautomer:
-        steps.append(_tautomer_enumerator().Canonicalize)
+        steps.append(partial(_canonical_tautomer, max_heavy_atoms=options.max_heavy_atoms))
     return steps
+
+
+def _canonical_tautomer(mol: Chem.Mol, max_heavy_atoms: int) -> Chem.Mol:
+    """The canonical tautomer; a molecule over the size limit is refused first, as the
+    enumeration takes minutes on thousands of atoms (the steps before do not add atoms)."""
+    _check_size(mol, max_heavy_atoms)
+    return _tautomer_enumerator().Canonicalize(mol)
 
 
 def _is_valid(mol: Chem.Mol) -> bool:
@@ -127,11 +134,14 @@ def _check_limits(mol: Chem.Mol, options: StandardizerOptions) -> None:
         raise MoleculeError(
             FailureReason.ELEMENT, f"element(s) not allowed: {', '.join(disallowed)}"
         )
+    _check_size(mol, options.max_heavy_atoms)
+
+
+def _check_size(mol: Chem.Mol, max_heavy_atoms: int) -> None:
     heavy = mol.GetNumHeavyAtoms()
-    if heavy > options.max_heavy_atoms:
+    if heavy > max_heavy_atoms:
         raise MoleculeError(
-            FailureReason.TOO_LARGE,
-            f"{heavy} heavy atoms exceeds the maximum of {options.max_heavy_atoms}",
+            FailureReason.TOO_LARGE, f"{heavy} heavy atoms exceeds the maximum of {max_heavy_atoms}"
         )
 
 
