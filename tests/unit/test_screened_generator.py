@@ -73,6 +73,14 @@ def test_unreadable_strings_are_ranked_last_and_never_learnt(library):
     assert set(screened.ask(2)) == {"CCO", "c1ccccc1"}
 
 
+def test_scored_molecules_and_repeats_are_dropped_before_ranking(library):
+    screened = ScreenedGenerator(_library_walker(library), "rf", {"n_estimators": 5}, warmup=4)
+    screened.tell(["CCO", "CCN", "CCC", "c1ccccc1"], np.array([4.0, 3.0, 2.0, 1.0]))
+    proposals = ["OCC", "CCCl", "ClCC", "CCCl", "C1=CC=CC=C1", "CCCO", "NCC"]
+    screened.generator = _FixedProposals(proposals)  # ethanol, ethylamine, benzene: scored
+    assert screened.ask(3) == ["CCCl", "CCCO"]
+
+
 class _FixedProposals:
     """An inner generator that always proposes the same strings."""
 

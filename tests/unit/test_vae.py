@@ -62,11 +62,15 @@ def test_latent_gp_interpolates_a_smooth_function():
 def test_bayesian_optimisation_proposes_distinct_valid_molecules(vae, tmp_path):
     vae.save(tmp_path / "vae")
     generator = make_generator("vae_bo", checkpoint=str(tmp_path / "vae"), n_candidates=200)
+    proposed = []
     for _ in range(3):
         smiles = generator.ask(8)
         scores = np.array([float("N" in s) for s in smiles])
         generator.tell(smiles, scores)
-    assert len(smiles) == 8 and validity(smiles) == 1.0
-    assert generator.codes_.shape == (24, 4)
-    with pytest.raises(InputDataError, match="follow ask"):
-        generator.tell(smiles, scores)
+        proposed += [canonical_smiles(s) for s in smiles]
+    assert len(proposed) == len(set(proposed)) and validity(proposed) == 1.0
+    assert len(smiles) > 0 and generator.codes_.shape == (len(proposed), 4)
+    generator.tell(smiles, scores)  # told already: ignored
+    assert generator.codes_.shape == (len(proposed), 4)
+    with pytest.raises(InputDataError, match="1 molecules told with 2 scores"):
+        generator.tell(smiles[:1], scores[:2])

@@ -31,8 +31,14 @@ class Generator(ABC):
     def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
         """Learn from scores of proposed molecules.
 
+        A tell may carry any subset of the last `ask`, in any order and over several calls
+        (a campaign tells the invalid proposals apart, then only the fresh molecules, without
+        repeats; `ScreenedGenerator` tells only the proposals it sent). Proposals never told
+        are not learnt from, and strings that were not proposed must not raise: a generator
+        may learn from them or ignore them. NaN (failed scoring) may occur.
+
         Args:
-            smiles: n molecules, as proposed (or their canonical forms).
+            smiles: n molecules, as proposed or in canonical form.
             scores: shape (n,), higher is better; 0 for invalid molecules.
         """
 

@@ -2,9 +2,10 @@
 
 The population is every molecule scored so far (up to `population_size`, best first), as in
 mol_ga; each generation draws parents by score quantiles (`ga_operators.quantile_parents`),
-makes children by crossover and mutation and proposes only molecules never proposed before,
-so every proposal costs exactly one unique oracle call. Until `n_initial` molecules have been
-proposed, proposals are random library molecules (ZINC250k by default).
+makes children by crossover and mutation and proposes only molecules never proposed or told
+before (compared by canonical SMILES), so every proposal costs exactly one unique oracle
+call. Until `n_initial` molecules have been proposed, proposals are random library molecules
+(ZINC250k by default), in canonical form.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rdkit import Chem
 from athanor.core.errors import ConfigError, require
 from athanor.generators.base import Generator
 from athanor.generators.ga_operators import offspring, quantile_parents
+from athanor.generators.metrics import canonical_smiles
 from athanor.generators.registry import register_generator
 
 log = logging.getLogger(__name__)
@@ -100,21 +102,25 @@ class GraphGA(Generator):
         return picks
 
     def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
+        """Add told molecules (any, proposed or not) to the population, by canonical SMILES."""
         self._start()
-        for s, score in zip(smiles, np.asarray(scores, dtype=float), strict=True):
-            self.seen_.add(s)
+        for text, score in zip(smiles, np.asarray(scores, dtype=float), strict=True):
+            key = canonical_smiles(text) or text
+            self.seen_.add(key)
             if np.isfinite(score):
-                self.population_[s] = max(float(score), self.population_.get(s, -np.inf))
+                self.population_[key] = max(float(score), self.population_.get(key, -np.inf))
         if len(self.population_) > 1.2 * self.population_size:
             best = sorted(self.population_.items(), key=lambda kv: -kv[1])
             self.population_ = dict(best[: self.population_size])
 
     def _from_library(self, n: int) -> list[str]:
+        """The next `n` library molecules not seen yet, as canonical SMILES (invalid entries
+        are skipped)."""
         picks: list[str] = []
         while len(picks) < n and self.cursor_ < len(self.library_):
-            smiles = self.library_[self.cursor_]
+            smiles = canonical_smiles(self.library_[self.cursor_])
             self.cursor_ += 1
-            if smiles not in self.seen_:
+            if smiles is not None and smiles not in self.seen_:
                 self.seen_.add(smiles)
                 picks.append(smiles)
         return picks

@@ -82,7 +82,7 @@ class LanguageModel:
     # -- building -------------------------------------------------------------------------
 
     def _build(self, vocabulary: Vocabulary) -> None:
-        torch.manual_seed(self.seed)
+        """Fresh parameters, drawn from the global torch RNG (`fit` seeds it, `load` forks it)."""
         c = self.config
         self.vocabulary_ = vocabulary
         self.net_ = TokenGRU(len(vocabulary), c.embedding_dim, c.hidden_dim, c.n_layers, c.dropout)
@@ -127,24 +127,28 @@ class LanguageModel:
         """
         if len(smiles) == 0:
             raise InputDataError("cannot train a language model on zero molecules")
-        if not hasattr(self, "net_"):
-            self._build(Vocabulary.from_smiles(smiles, self.config.representation))
-        rng = np.random.default_rng(self.seed + len(self.training_log_))
-        self.training_log_.append({"steps": steps, "batch_size": batch_size,
-                                   "learning_rate": learning_rate, "augment": augment})  # fmt: skip
-        optimizer = torch.optim.Adam(self.net_.parameters(), lr=learning_rate)
-        schedule = torch.optim.lr_scheduler.LinearLR(optimizer, 1.0, 0.1, total_iters=steps)
-        self.net_.train()
-        for step in tqdm(range(steps), disable=not progress, desc="language model"):
-            batch = [smiles[i] for i in rng.integers(len(smiles), size=batch_size)]
-            tokens, _ = self.encode(randomize_many(batch, rng) if augment else batch)
-            loss = self._train_step(tokens, optimizer)
-            schedule.step()
-            if step % 100 == 0 or step == steps - 1:
-                logger.info("step %d/%d: loss per token %.4f", step + 1, steps, loss)
-            self.training_log_[-1].update(steps_done=step + 1, loss=loss)
-            if callback is not None:
-                callback(step + 1)
+        fit_index = len(getattr(self, "training_log_", []))
+        # the fit's own torch random stream: reproducible, and the caller's is left untouched
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.seed + fit_index)
+            if not hasattr(self, "net_"):
+                self._build(Vocabulary.from_smiles(smiles, self.config.representation))
+            rng = np.random.default_rng(self.seed + fit_index)
+            settings = {"steps": steps, "batch_size": batch_size, "learning_rate": learning_rate}
+            self.training_log_.append(settings | {"augment": augment})
+            optimizer = torch.optim.Adam(self.net_.parameters(), lr=learning_rate)
+            schedule = torch.optim.lr_scheduler.LinearLR(optimizer, 1.0, 0.1, total_iters=steps)
+            self.net_.train()
+            for step in tqdm(range(steps), disable=not progress, desc="language model"):
+                batch = [smiles[i] for i in rng.integers(len(smiles), size=batch_size)]
+                tokens, _ = self.encode(randomize_many(batch, rng) if augment else batch)
+                loss = self._train_step(tokens, optimizer)
+                schedule.step()
+                if step % 100 == 0 or step == steps - 1:
+                    logger.info("step %d/%d: loss per token %.4f", step + 1, steps, loss)
+                self.training_log_[-1].update(steps_done=step + 1, loss=loss)
+                if callback is not None:
+                    callback(step + 1)
         self.net_.eval()
         return self
 
@@ -213,7 +217,8 @@ class LanguageModel:
         """
         state_dict, description = load_checkpoint(path, CHECKPOINT_KIND)
         model = cls(LanguageModelConfig(**description["config"]), description["seed"])
-        model._build(Vocabulary.from_dict(description["vocabulary"]))
+        with torch.random.fork_rng(devices=[]):  # the weights are overwritten: leave no trace
+            model._build(Vocabulary.from_dict(description["vocabulary"]))
         load_state(model.net_, state_dict, Path(path))
         model.training_log_ = description["training"]
         model.net_.eval()

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from random import Random
 
 import numpy as np
 import torch
 
-from athanor.generators.ask_tell import constructor_params, told_scores
+from athanor.generators.ask_tell import ProposalBatch, constructor_params, told_scores
 from athanor.generators.base import Generator
 from athanor.generators.diversity_filter import ScaffoldDiversityFilter
 from athanor.generators.language_model import LanguageModel, pretrained_path
@@ -48,6 +49,27 @@ def augmented_likelihood_loss(
     """
     augmented = prior_log_likelihood + sigma * scores
     return (augmented - agent_log_likelihood) ** 2
+
+
+@dataclass
+class _PendingBatch:
+    """An `ask` awaiting its RL update: the agent's samples first, then Graph GA children.
+
+    Attributes:
+        proposals: the n proposals, matched to the molecules told.
+        tokens: shape (n_sampled, length), the agent's samples.
+        scores: shape (n,), diversity-filtered scores of the proposals told (0 until told).
+        told_smiles: per proposal, the string it was told as ("" until told).
+    """
+
+    proposals: ProposalBatch
+    tokens: torch.Tensor
+    scores: np.ndarray = field(init=False)
+    told_smiles: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scores = np.zeros(len(self.proposals.smiles))
+        self.told_smiles = [""] * len(self.proposals.smiles)
 
 
 @register_generator("reinvent")
@@ -106,17 +128,21 @@ class Reinvent(Generator):
         self.replay_ = ReplayBuffer(self.replay_size)
         self.rng_ = np.random.default_rng(self.seed)
         self.ga_rng_ = Random(self.seed)
-        self.pending_: torch.Tensor | None = None
-        self.n_asked_ = 0
+        self.pending_: _PendingBatch | None = None
 
     def ask(self, n: int) -> list[str]:
-        """`n` proposals: agent samples, then (if `ga_fraction`) Graph GA children."""
+        """`n` proposals: agent samples, then (if `ga_fraction`) Graph GA children.
+
+        First runs the update of the previous batch if some of it was never told.
+        """
         if not hasattr(self, "agent_"):
             self._setup()
+        self._learn()
         children = self._ga_children(round(n * self.ga_fraction))
-        self.pending_ = self.agent_.sample_tokens(n - len(children), self.temperature)
-        self.n_asked_ = n
-        return self.agent_.decode(self.pending_) + children
+        tokens = self.agent_.sample_tokens(n - len(children), self.temperature)
+        proposals = self.agent_.decode(tokens) + children
+        self.pending_ = _PendingBatch(ProposalBatch(proposals), tokens)
+        return proposals
 
     def _ga_children(self, n: int) -> list[str]:
         if n == 0 or len(self.replay_) < 2:
@@ -127,28 +153,51 @@ class Reinvent(Generator):
         return offspring(parents, self.ga_rng_, mutation_fraction=0.1, mutation_rate=0.01)
 
     def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
-        """One RL update from the scores of the last `ask` (same order and length).
+        """Record scores of proposals of the last `ask`, as proposed or canonical SMILES.
+
+        Any subset, in any number of tells; strings not proposed are ignored. Scores are
+        clipped to [0, 1] (σ assumes that range; NaN and ±inf count as 0). The RL update runs
+        once every proposal is told, or else at the next `ask`, on the proposals told.
 
         Raises:
-            InputDataError: `tell` without `ask`, or a different number of molecules.
+            InputDataError: not one score per molecule.
         """
+        scores = np.clip(told_scores(self.name, len(smiles), scores), 0.0, 1.0)
         pending = getattr(self, "pending_", None)
-        scores = told_scores(self.name, None if pending is None else self.n_asked_, smiles, scores)
-        filtered = self.filter_(smiles, scores)
-        n_sampled = len(self.pending_)
-        losses = [self._loss(self.pending_, filtered[:n_sampled])]
+        if pending is None:
+            return
+        rows, which = pending.proposals.match(smiles)
+        told = [smiles[i] for i in which]
+        pending.scores[rows] = self.filter_(told, scores[which])
+        for row, text in zip(rows, told, strict=True):
+            pending.told_smiles[row] = text
+        if pending.proposals.told.all():
+            self._learn()
+
+    def _learn(self) -> None:
+        """One RL update from the told proposals of the pending batch (if any were told),
+        with replay; then the told molecules join the replay buffer."""
+        pending = getattr(self, "pending_", None)
+        self.pending_ = None
+        if pending is None or not pending.proposals.told.any():
+            return
+        rows = np.flatnonzero(pending.proposals.told)
+        sampled = rows[rows < len(pending.tokens)]  # agent samples (GA children only replay)
+        losses = []
+        if len(sampled):
+            tokens = pending.tokens[torch.as_tensor(sampled)]
+            losses.append(self._loss(tokens, pending.scores[sampled]))
         if len(self.replay_) and self.replay_batch:
             replayed, replay_scores = self.replay_.sample(self.replay_batch, self.rng_)
             tokens, ok = self.agent_.encode(replayed)
             if ok.any():
                 losses.append(self._loss(tokens, replay_scores[ok]))
-        loss = torch.cat(losses).mean()
-        gradient_step(loss, self.optimizer_)
-        self.replay_.add(smiles, filtered)
-        self.pending_ = None
-        logger.info(
-            "reinvent: loss %.2f, mean filtered score %.3f", float(loss.detach()), filtered.mean()
-        )
+        if losses:
+            loss = torch.cat(losses).mean()
+            gradient_step(loss, self.optimizer_)
+            logger.info("reinvent: loss %.2f, mean filtered score %.3f",
+                        float(loss.detach()), pending.scores[rows].mean())  # fmt: skip
+        self.replay_.add([pending.told_smiles[row] for row in rows], pending.scores[rows])
 
     def _loss(self, tokens: torch.Tensor, scores: np.ndarray) -> torch.Tensor:
         """Per-molecule augmented-likelihood loss of a token batch, shape (n,)."""

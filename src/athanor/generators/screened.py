@@ -1,12 +1,14 @@
 """Surrogate-screened generation: propose many, send only the most promising to the scorer.
 
-A `ScreenedGenerator` wraps any generator. Once `warmup` molecules have been scored, each
-`ask(n)` draws ``oversample * n`` proposals from the inner generator, predicts their scores
-with a surrogate model trained on every score told so far, and returns the `n` with the
-highest upper bound (mean + beta * std). When the score is an expensive oracle (or a budget
-counts unique calls, as in PMO), the oracle is spent on the candidates the model believes in;
-the inner generator is told only the scores of the molecules actually sent. Strings RDKit
-cannot read are ranked last and never learnt.
+A `ScreenedGenerator` wraps any generator that keeps the ask/tell contract of
+`athanor.generators.base` (a `tell` may carry any subset of the last `ask`). Once `warmup`
+molecules have been scored, each `ask(n)` draws ``oversample * n`` proposals from the inner
+generator, drops those already scored and repeats (by canonical SMILES), predicts the scores
+of the rest with a surrogate model trained on every score told so far, and returns the `n`
+with the highest upper bound (mean + beta * std). When the score is an expensive oracle (or a
+budget counts unique calls, as in PMO), the oracle is spent on new candidates the model
+believes in; the inner generator is told only the scores of the molecules actually sent.
+Strings RDKit cannot read are ranked last and never learnt.
 
 This learns the whole score. A design campaign whose objective has ``oracle`` components
 learns those components instead and computes the cheap ones exactly
@@ -19,10 +21,10 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
-from rdkit import Chem, rdBase
 
 from athanor.core.errors import ConfigError
 from athanor.generators.base import Generator
+from athanor.generators.metrics import canonical_smiles
 
 log = logging.getLogger(__name__)
 
@@ -77,27 +79,47 @@ class ScreenedGenerator(Generator):
         return own | {"generator": inner}
 
     def ask(self, n: int) -> list[str]:
-        """`n` proposals: the best-ranked of ``oversample * n`` once the surrogate is ready."""
+        """`n` proposals: the best-ranked of ``oversample * n`` once the surrogate is ready.
+
+        Candidates already scored (by canonical SMILES) and repeats are dropped before
+        ranking, so fewer than `n` may come back.
+        """
         if self.model_ is None:
             return self.generator.ask(n)
-        candidates = self.generator.ask(self.oversample * n)
+        candidates, canonical = self._new_candidates(self.generator.ask(self.oversample * n))
         if len(candidates) <= n:
             return candidates
         bound = np.full(len(candidates), -np.inf)
-        readable = [i for i, s in enumerate(candidates) if _readable(s)]
+        readable = [i for i, text in enumerate(canonical) if text is not None]
         if readable:
-            prediction = self.model_.predict([candidates[i] for i in readable])
+            prediction = self.model_.predict([canonical[i] for i in readable])
             bound[readable] = prediction.mean[:, 0] + self.beta * prediction.std[:, 0]
         order = np.argsort(-np.nan_to_num(bound, nan=-np.inf), kind="stable")
         return [candidates[i] for i in order[:n]]
 
+    def _new_candidates(self, proposals: Sequence[str]) -> tuple[list[str], list[str | None]]:
+        """The first proposal of each molecule not scored yet, and its canonical SMILES (None:
+        a string RDKit cannot read, kept once per spelling)."""
+        seen = set(self.scores_)
+        kept: list[str] = []
+        canonical: list[str | None] = []
+        for text in proposals:
+            key = canonical_smiles(text)
+            if (key or text) not in seen:
+                seen.add(key or text)
+                kept.append(text)
+                canonical.append(key)
+        return kept, canonical
+
     def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
-        """Tell the inner generator, remember the scores, retrain when due."""
+        """Tell the inner generator, remember the scores (by canonical SMILES; unreadable
+        strings and non-finite scores are not learnt), retrain when due."""
         scores = np.asarray(scores, dtype=float)
         self.generator.tell(smiles, scores)
-        for s, score in zip(smiles, scores, strict=True):
-            if np.isfinite(score) and _readable(s):
-                self.scores_[s] = float(score)
+        for text, score in zip(smiles, scores, strict=True):
+            key = canonical_smiles(text)
+            if np.isfinite(score) and key is not None:
+                self.scores_[key] = float(score)
         due = len(self.scores_) - self.n_fitted_ >= self.refit_every
         if len(self.scores_) >= self.warmup and due:
             self._refit()
@@ -114,9 +136,3 @@ class ScreenedGenerator(Generator):
         self.model_ = model.fit(smiles, y)
         self.n_fitted_ = len(smiles)
         log.debug("screening surrogate refitted on %d molecules", len(smiles))
-
-
-def _readable(smiles: str) -> bool:
-    """Whether RDKit reads the string (a surrogate can featurise it)."""
-    with rdBase.BlockLogs():
-        return isinstance(smiles, str) and Chem.MolFromSmiles(smiles) is not None

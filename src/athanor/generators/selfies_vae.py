@@ -148,7 +148,7 @@ class SelfiesVAE:
         self.seed = seed
 
     def _build(self, vocabulary: Vocabulary, center: np.ndarray, scale: np.ndarray) -> None:
-        torch.manual_seed(self.seed)
+        """Fresh parameters, drawn from the global torch RNG (`fit` seeds it, `load` forks it)."""
         self.vocabulary_ = vocabulary
         self.net_ = VAENet(len(vocabulary), self.config)
         self.property_center_, self.property_scale_ = center, scale
@@ -178,21 +178,25 @@ class SelfiesVAE:
         if not np.isfinite(properties).any():
             raise InputDataError("the VAE needs valid molecules to train on")
         center, scale = np.nanmean(properties, axis=0), np.nanstd(properties, axis=0) + 1e-8
-        self._build(Vocabulary.from_smiles(smiles, "selfies"), center, scale)
         targets = torch.as_tensor((properties - center) / scale, dtype=torch.float32)
         rng = np.random.default_rng(self.seed)
-        optimizer = torch.optim.Adam(self.net_.parameters(), lr=learning_rate)
-        self.net_.train()
-        for step in tqdm(range(steps), disable=not progress, desc="SELFIES VAE"):
-            rows = rng.integers(len(smiles), size=batch_size)
-            tokens, ok = self.encode_tokens([smiles[i] for i in rows])
-            annealed = beta * min(1.0, 2 * step / max(steps, 1))
-            loss, parts = vae_loss(self.net_, tokens, targets[torch.as_tensor(rows[ok])], annealed)
-            gradient_step(loss, optimizer)
-            if step % 100 == 0 or step == steps - 1:
-                logger.info("step %d/%d: %s", step + 1, steps, parts)
-            if callback is not None:
-                callback(step + 1)
+        # the fit's own torch random stream: reproducible, and the caller's is left untouched
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.seed)
+            self._build(Vocabulary.from_smiles(smiles, "selfies"), center, scale)
+            optimizer = torch.optim.Adam(self.net_.parameters(), lr=learning_rate)
+            self.net_.train()
+            for step in tqdm(range(steps), disable=not progress, desc="SELFIES VAE"):
+                rows = rng.integers(len(smiles), size=batch_size)
+                tokens, ok = self.encode_tokens([smiles[i] for i in rows])
+                annealed = beta * min(1.0, 2 * step / max(steps, 1))
+                batch_targets = targets[torch.as_tensor(rows[ok])]
+                loss, parts = vae_loss(self.net_, tokens, batch_targets, annealed)
+                gradient_step(loss, optimizer)
+                if step % 100 == 0 or step == steps - 1:
+                    logger.info("step %d/%d: %s", step + 1, steps, parts)
+                if callback is not None:
+                    callback(step + 1)
         self.net_.eval()
         return self
 
@@ -247,8 +251,9 @@ class SelfiesVAE:
         state_dict, description = load_checkpoint(path, CHECKPOINT_KIND)
         model = cls(VAEConfig(**description["config"]), description["seed"])
         center = np.array(description["property_center"])
-        model._build(Vocabulary.from_dict(description["vocabulary"]), center,
-                     np.array(description["property_scale"]))  # fmt: skip
+        with torch.random.fork_rng(devices=[]):  # the weights are overwritten: leave no trace
+            model._build(Vocabulary.from_dict(description["vocabulary"]), center,
+                         np.array(description["property_scale"]))  # fmt: skip
         load_state(model.net_, state_dict, Path(path))
         model.net_.eval()
         return model

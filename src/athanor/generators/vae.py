@@ -2,22 +2,29 @@
 
 Each `ask` fits a Gaussian process from latent codes to the scores told so far, scores
 candidate codes (draws from the prior N(0, I) and perturbations of the best codes) by
-expected improvement, and decodes the best ones into molecules. Before two scores are known
-it decodes prior draws. SELFIES decoding makes every proposal a valid molecule.
+expected improvement, and decodes the best ones into molecules. Before two distinct scores
+are known it decodes prior draws. SELFIES decoding makes every proposal a valid molecule.
+Molecules already told and repeats within a batch are skipped: more candidates are decoded
+instead, and a batch comes out short rather than repeat a molecule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from athanor.acquisition.functions import expected_improvement
-from athanor.generators.ask_tell import constructor_params, told_scores
+from athanor.generators.ask_tell import ProposalBatch, constructor_params, told_scores
 from athanor.generators.base import Generator
 from athanor.generators.latent_gp import LatentGP
+from athanor.generators.metrics import canonical_smiles
 from athanor.generators.registry import register_generator
 from athanor.generators.selfies_vae import SelfiesVAE
+
+logger = logging.getLogger(__name__)
+MAX_CHUNKS = 10  # chunks of 3·n candidate codes decoded per ask before giving up on novelty
 
 
 @register_generator("vae_bo")
@@ -56,22 +63,45 @@ class LatentSpaceBO(Generator):
         self.rng_ = np.random.default_rng(self.seed)
         self.codes_ = np.zeros((0, loaded.config.latent_dim))
         self.scores_ = np.zeros(0)
-        self.pending_: np.ndarray | None = None
+        self.told_: set[str] = set()
+        self.pending_: ProposalBatch | None = None
+        self.pending_codes_ = np.zeros((0, loaded.config.latent_dim))
 
     def ask(self, n: int) -> list[str]:
-        """`n` molecules decoded from the latent codes of highest expected improvement."""
+        """Up to `n` distinct molecules never told before, decoded from the latent codes of
+        highest expected improvement (fewer only if even more candidates give no new one)."""
         if not hasattr(self, "vae_"):
             self._setup()
-        if len(self.scores_) < 2 or np.ptp(self.scores_) == 0:
-            codes = self.rng_.standard_normal((3 * n, self.vae_.config.latent_dim))
-        else:
-            codes = self._best_candidates(3 * n)
-        smiles, chosen = self._distinct_molecules(codes, n)
-        self.pending_ = chosen
+        excluded = set(self.told_)
+        smiles: list[str] = []
+        codes = [np.zeros((0, self.vae_.config.latent_dim))]
+        for candidates in self._candidate_chunks(3 * n):
+            new_smiles, new_codes = self._distinct_molecules(candidates, n - len(smiles), excluded)
+            smiles += new_smiles
+            codes.append(new_codes)
+            if len(smiles) == n:
+                break
+        if len(smiles) < n:
+            logger.info("vae_bo: only %d new molecules of %d asked", len(smiles), n)
+        self.pending_ = ProposalBatch(smiles)
+        self.pending_codes_ = np.vstack(codes)
         return smiles
 
-    def _best_candidates(self, k: int) -> np.ndarray:
-        """The `k` candidate codes of highest expected improvement, best first, (k, d)."""
+    def _candidate_chunks(self, k: int) -> Iterator[np.ndarray]:
+        """Latent codes to decode, in chunks of shape (≤k, d), at most `MAX_CHUNKS` of them:
+        prior draws before two distinct scores are known, then candidates best first by
+        expected improvement."""
+        d = self.vae_.config.latent_dim
+        if len(self.scores_) < 2 or np.ptp(self.scores_) == 0:
+            for _ in range(MAX_CHUNKS):
+                yield self.rng_.standard_normal((k, d))
+            return
+        ranked = self._ranked_candidates()
+        for start in range(0, min(len(ranked), MAX_CHUNKS * k), max(k, 1)):
+            yield ranked[start : start + k]
+
+    def _ranked_candidates(self) -> np.ndarray:
+        """The candidate codes, best expected improvement first, (n_candidates, d)."""
         best = np.argsort(-self.scores_)[: self.max_observations]
         gp = LatentGP().fit(self.codes_[best], self.scores_[best])
         d = self.codes_.shape[1]
@@ -82,25 +112,41 @@ class LatentSpaceBO(Generator):
             centres + self.trust_radius * self.rng_.standard_normal((half, d)),
         ])  # fmt: skip
         improvement = expected_improvement(gp.predict(candidates), best=self.scores_.max())
-        return candidates[np.argsort(-improvement)[:k]]
+        return candidates[np.argsort(-improvement)]
 
-    def _distinct_molecules(self, codes: np.ndarray, n: int) -> tuple[list[str], np.ndarray]:
-        """Decode codes in order, keeping the first `n` distinct molecules (and their codes);
-        repeats fill up the batch if too few are distinct."""
+    def _distinct_molecules(
+        self, codes: np.ndarray, n: int, excluded: set[str]
+    ) -> tuple[list[str], np.ndarray]:
+        """Decode codes (k, d) in order and keep the first `n` molecules whose canonical SMILES
+        is not in `excluded`, adding each one kept to `excluded` (so no repeats either).
+
+        Returns:
+            up to `n` SMILES and their codes, shape (≤n, d).
+        """
+        rows = []
         decoded = self.vae_.decode(codes)
-        first = list(dict.fromkeys(decoded))
-        rows = [decoded.index(text) for text in first][:n]
-        rows += [row for row in range(len(codes)) if row not in rows][: n - len(rows)]
+        for row, text in enumerate(decoded):
+            key = canonical_smiles(text) or text
+            if len(rows) < n and key not in excluded:
+                excluded.add(key)
+                rows.append(row)
         return [decoded[row] for row in rows], codes[rows]
 
     def tell(self, smiles: Sequence[str], scores: np.ndarray) -> None:
-        """Record the scores of the last `ask` (same order and length) with their codes.
+        """Record the scores of proposals of the last `ask` with their codes.
+
+        Any subset, in any number of tells, as proposed or canonical SMILES; strings not
+        proposed are not learnt but are never proposed afterwards. NaN and ±inf count as 0.
 
         Raises:
-            InputDataError: `tell` without `ask`, or a different number of molecules.
+            InputDataError: not one score per molecule.
         """
-        pending = getattr(self, "pending_", None)
-        scores = told_scores(self.name, None if pending is None else len(pending), smiles, scores)
-        self.codes_ = np.vstack([self.codes_, pending])
-        self.scores_ = np.concatenate([self.scores_, scores])
-        self.pending_ = None
+        scores = told_scores(self.name, len(smiles), scores)
+        if not hasattr(self, "vae_"):
+            self._setup()
+        self.told_.update(canonical_smiles(text) or text for text in smiles)
+        if self.pending_ is None:
+            return
+        rows, which = self.pending_.match(smiles)
+        self.codes_ = np.vstack([self.codes_, self.pending_codes_[rows]])
+        self.scores_ = np.concatenate([self.scores_, scores[which]])
