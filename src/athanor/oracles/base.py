@@ -124,10 +124,14 @@ class Oracle:
             return [self.guarded(self.evaluate_one, item) for item in smiles]
 
     def guarded(self, compute: Callable[..., OracleResult | dict], *args: Any) -> Evaluation:
-        """Run ``compute(*args)`` and turn its result or its exception into an `Evaluation`."""
+        """Run ``compute(*args)`` and turn its result or its exception into an `Evaluation`.
+
+        The result is checked inside the guard as well: values that are not exactly the
+        declared properties, or not numbers, make this one item ``failed``.
+        """
         start = time.perf_counter()
         try:
-            result = compute(*args)
+            result = self._checked_result(compute(*args))
         except OracleFailure as error:
             return Evaluation(error.status, message=str(error), runtime_s=_since(start))
         except MoleculeError as error:
@@ -136,10 +140,17 @@ class Oracle:
             log.debug("%s raised on %r", self.name, args, exc_info=True)
             message = f"{type(error).__name__}: {error}"
             return Evaluation("failed", message=message, runtime_s=_since(start))
+        return Evaluation("ok", result.values, runtime_s=_since(start), geometry=result.geometry)
+
+    def _checked_result(self, result: OracleResult | dict) -> OracleResult:
+        """`result` as an `OracleResult` of floats, one per declared property.
+
+        Raises:
+            OracleFailure: see `checked_values`.
+        """
         if not isinstance(result, OracleResult):
             result = OracleResult(result)
-        values = {key: float(value) for key, value in result.values.items()}
-        return Evaluation("ok", values, runtime_s=_since(start), geometry=result.geometry)
+        return OracleResult(checked_values(result.values, self.properties), result.geometry)
 
     def __repr__(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.parameters.model_dump().items())

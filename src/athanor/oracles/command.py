@@ -3,13 +3,17 @@
 The program receives one molecule, as a SMILES line on stdin or as a file whose path replaces
 ``{input}`` in the command, and reports a JSON object of property values on stdout or in the
 file named by ``{output}``. ``{smiles}`` in the command is replaced by the SMILES itself. It
-runs in a fresh temporary directory, with one thread per native library, under a timeout.
-A non-zero exit, a crash, a hang or unreadable output is a per-item failure that says which.
+runs in a fresh temporary directory and a session of its own, with one thread per native
+library, under a timeout; when it exits or times out, whatever is left of its process group
+(e.g. the children of a ``sh -c`` wrapper) is killed. A non-zero exit, a crash, a hang or
+unreadable output is a per-item failure that says which.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import subprocess
 import tempfile
@@ -31,7 +35,9 @@ class CommandParameters(StrictModel):
         properties: property name -> unit, exactly the keys of the JSON object written.
         input: ``"stdin"`` (SMILES + newline) or ``"file"`` (``input.smi`` as ``{input}``).
         output: ``"stdout"`` or ``"file"`` (``output.json`` as ``{output}``).
-        timeout_s: seconds before the program is killed and the item recorded as timeout.
+        timeout_s: seconds before the program and everything it started are killed and the
+            item recorded as timeout. Keep it below an executor's per-call timeout: the
+            program runs in a session of its own, which a killed worker does not take along.
         program_version: bump it when the program changes (new fingerprint).
     """
 
@@ -104,20 +110,37 @@ class CommandOracle(Oracle):
         return checked_values(parse_json_object(text), self.properties)
 
     def _run(self, argv: list[str], stdin: str, workdir: Path) -> subprocess.CompletedProcess:
+        """Run the program in a session of its own; when it times out or exits, its whole
+        process group is killed, so nothing it started (``sh -c``, helper binaries) is left
+        running."""
         try:
-            return subprocess.run(
+            process = subprocess.Popen(
                 argv,
-                input=stdin + "\n" if stdin else "",
-                capture_output=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
                 cwd=workdir,
                 env=single_thread_environment(),
-                timeout=self.parameters.timeout_s,
-                check=False,
+                start_new_session=True,
             )
-        except subprocess.TimeoutExpired:
-            raise OracleFailure(
-                f"program exceeded its {self.parameters.timeout_s:g} s timeout", "timeout"
-            ) from None
         except OSError as error:
             raise OracleFailure(f"cannot start {argv[0]!r}: {error}") from None
+        with process:
+            try:
+                stdout, stderr = process.communicate(
+                    stdin + "\n" if stdin else "", self.parameters.timeout_s
+                )
+            except subprocess.TimeoutExpired:
+                raise OracleFailure(
+                    f"program exceeded its {self.parameters.timeout_s:g} s timeout", "timeout"
+                ) from None
+            finally:
+                _kill_group(process.pid)
+        return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
+def _kill_group(group: int) -> None:
+    """SIGKILL every process left in a process group (none left is fine)."""
+    with contextlib.suppress(OSError):  # ESRCH: the group is already empty
+        os.killpg(group, signal.SIGKILL)

@@ -1,4 +1,11 @@
-"""DFT oracle through PySCF: B3LYP/6-31G* single point on the GFN2-xTB geometry.
+"""DFT oracle through PySCF: B3LYP/6-31G* single point on a GFN2-xTB geometry.
+
+Pipeline per molecule: the same RDKit ETKDG + MMFF geometry as the xTB oracle (same seed),
+relaxed with GFN2-xTB (`xtb_geometry`, converged to `xtb_fmax` in at most `xtb_max_steps`
+steps; other GFN2-xTB settings are the xTB oracle's defaults), then the DFT calculation. The
+oracle does not read geometries that earlier xTB evaluations stored: it optimises its own,
+and the XYZ it returns is labelled with the method that produced it (``method=GFN2-xTB``, or
+the force field without `xtb_geometry`).
 
 Yields the total energy and frontier orbital energies; optionally Tamm-Dancoff (TDA) excited
 states: S1, T1, the S1 oscillator strength and the singlet-triplet gap ΔE_ST = S1 - T1 used to
@@ -32,6 +39,8 @@ class DFTParameters(StrictModel):
         basis: orbital basis set.
         density_fit: use density fitting for the Coulomb and exchange integrals.
         xtb_geometry: optimise the force-field geometry with GFN2-xTB first.
+        xtb_fmax: force convergence threshold of that optimisation in eV/Å.
+        xtb_max_steps: its LBFGS steps before the molecule is reported as failed.
         excited_states: add TDA S1, T1, oscillator strength and ΔE_ST (closed shells only).
         n_states: roots of the Davidson solver per spin manifold; only the lowest is reported,
             and each extra root costs about as much as the first (2, as in Tartarus).
@@ -44,6 +53,8 @@ class DFTParameters(StrictModel):
     basis: str = "6-31g*"
     density_fit: bool = True
     xtb_geometry: bool = True
+    xtb_fmax: float = 0.05
+    xtb_max_steps: int = 300
     excited_states: bool = False
     n_states: int = 2
     max_heavy_atoms: int = 30
@@ -125,7 +136,8 @@ class DFTOracle(Oracle):
         if params.excited_states and structure.unpaired:
             raise OracleFailure("TDA excited states are computed for closed shells only")
         if params.xtb_geometry:
-            structure = optimize_geometry(structure, XTBParameters())
+            relaxation = XTBParameters(fmax=params.xtb_fmax, max_steps=params.xtb_max_steps)
+            structure = optimize_geometry(structure, relaxation)
         mf = _mean_field(structure, params)
         energy = float(mf.kernel())
         if not mf.converged:
@@ -133,4 +145,4 @@ class DFTOracle(Oracle):
         values = {"energy": energy, **_frontier_orbitals(mf)}
         if params.excited_states:
             values.update(_excited_states(mf, params.n_states))
-        return OracleResult(values, geometry=structure.to_xyz(f"{params.xc}/{params.basis}"))
+        return OracleResult(values, geometry=structure.to_xyz(smiles))

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import Field
 
 from athanor.chem import standardize_many
@@ -25,6 +26,7 @@ from athanor.oracles.base import Oracle, OracleFailure
 from athanor.oracles.registry import register_oracle
 
 log = logging.getLogger(__name__)
+PROGRESS_ROWS = 2000  # larger tables take seconds to standardise: show a progress bar
 
 
 class TableParameters(StrictModel):
@@ -62,10 +64,22 @@ def read_table(path: Path):
 
 @register_oracle("table")
 class TableOracle(Oracle):
-    """Values of one or more columns of a table, looked up by canonical SMILES."""
+    """Values of one or more columns of a table, looked up by canonical SMILES.
+
+    The table is read and standardised when the oracle is built (in the driver: ~2 ms per
+    row), so that worker processes receive the finished lookup with the pickled oracle and no
+    molecule's per-call timeout pays for it.
+
+    Raises:
+        InputDataError: missing or unreadable table, or unknown columns.
+    """
 
     version = "1"
     Parameters = TableParameters
+
+    def __init__(self, parameters: TableParameters | None = None, **options: Any):
+        super().__init__(parameters, **options)
+        self._index, self._values = self._build_lookup()
 
     @cached_property
     def _path(self) -> Path:
@@ -94,26 +108,27 @@ class TableOracle(Oracle):
         digest = hashlib.sha256(self._path.read_bytes()).hexdigest()
         return {**super().identity(), "table_sha256": digest}
 
-    @cached_property
-    def _lookup(self) -> dict[str, dict[str, float]]:
-        """Canonical SMILES -> values; the first row wins when standardisation merges rows."""
+    def _build_lookup(self) -> tuple[dict[str, int], np.ndarray]:
+        """Canonical SMILES -> row of a float array of shape (n_rows, n_columns) (compact to
+        pickle); the first row wins when standardisation merges rows."""
         frame = read_table(self._path)
         smiles = frame[self.parameters.smiles_column].astype(str).tolist()
-        records = frame[list(self._columns)].to_dict("records")
-        lookup: dict[str, dict[str, float]] = {}
-        for molecule, values in zip(standardize_many(smiles), records, strict=True):
+        index: dict[str, int] = {}
+        molecules = standardize_many(smiles, progress=len(smiles) >= PROGRESS_ROWS)
+        for row, molecule in enumerate(molecules):
             if isinstance(molecule, Molecule):
-                lookup.setdefault(molecule.smiles, values)
+                index.setdefault(molecule.smiles, row)
         log.info(
-            "table %s: %d rows, %d distinct molecules", self._path.name, len(smiles), len(lookup)
+            "table %s: %d rows, %d distinct molecules", self._path.name, len(smiles), len(index)
         )
-        return lookup
+        return index, frame[list(self._columns)].to_numpy(dtype=float)
 
     def evaluate_one(self, smiles: str) -> dict[str, float]:
-        values = self._lookup.get(smiles)
-        if values is None:
+        row = self._index.get(smiles)
+        if row is None:
             raise OracleFailure(f"molecule not in table {self._path.name}")
-        missing = sorted(name for name, value in values.items() if value != value)  # NaN
+        values = dict(zip(self._columns, self._values[row].tolist(), strict=True))
+        missing = sorted(name for name, value in values.items() if np.isnan(value))
         if missing:
             raise OracleFailure(f"no value for {', '.join(missing)} in table {self._path.name}")
         return values

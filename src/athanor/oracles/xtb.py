@@ -2,7 +2,9 @@
 
 Pipeline per molecule: RDKit ETKDG + MMFF geometry (`athanor.oracles.geometry`), optionally a
 GFN2-xTB geometry optimisation with an ASE optimiser, then GFN2-xTB single points. Charge and
-spin come from the molecule (formal charge, radical electrons).
+spin come from the molecule (formal charge, radical electrons). The dipole moment is taken about
+the centre of mass, so that the dipole of an ion does not depend on where the embedding put the
+coordinate origin.
 
 References:
     Bannwarth, Ehlert, Grimme, J. Chem. Theory Comput. 15, 1652 (2019) - GFN2-xTB.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from ase import Atoms
 from ase.optimize import LBFGS
+from pydantic import field_validator
 from tblite.ase import TBLite
 from tblite.exceptions import TBLiteRuntimeError
 from tblite.interface import Calculator
@@ -33,6 +36,8 @@ E_BOHR_DEBYE = 2.541746473
 KELVIN_HARTREE = 3.166808578545117e-6
 GFN2_IP_EA_SHIFT_EV = 4.846  # subtracted from raw ΔSCF IP and EA (xtb's --vip / --vea)
 MAX_ATOMIC_NUMBER = 86  # GFN2-xTB is parametrised for H-Rn
+# a few of the solvents tblite has GFN2-xTB ALPB parameters for (it exposes no list)
+EXAMPLE_SOLVENTS = ("water", "methanol", "acetonitrile", "dmso", "thf", "ch2cl2", "toluene")
 
 
 class XTBParameters(StrictModel):
@@ -45,7 +50,8 @@ class XTBParameters(StrictModel):
         max_steps: optimisation steps before the molecule is reported as failed.
         ip_ea: also compute vertical IP and EA by ΔSCF on the cation and anion (2 extra SCFs).
         solvent: ALPB solvent name (e.g. ``"water"``, ``"acetonitrile"``); adds the
-            solvation free energy and, with `ip_ea`, the IP/EA in solution.
+            solvation free energy and, with `ip_ea`, the IP/EA in solution. A name tblite
+            has no GFN2-xTB parameters for is refused when the oracle is built.
         electronic_temperature: Fermi smearing temperature in K.
         accuracy: tblite numerical accuracy (smaller is tighter).
         max_heavy_atoms: larger molecules are refused (per-item failure).
@@ -61,6 +67,30 @@ class XTBParameters(StrictModel):
     accuracy: float = 1.0
     max_heavy_atoms: int = 100
     seed: int = 42
+
+    @field_validator("solvent")
+    @classmethod
+    def _known_solvent(cls, solvent: str | None) -> str | None:
+        if solvent and not has_alpb_parameters(solvent):
+            raise ValueError(
+                f"tblite has no GFN2-xTB ALPB parameters for solvent {solvent!r}; "
+                f"known solvents include {', '.join(EXAMPLE_SOLVENTS)}"
+            )
+        return solvent
+
+
+def has_alpb_parameters(solvent: str) -> bool:
+    """Whether tblite can run GFN2-xTB/ALPB in `solvent`, tried on H2 (about 1 ms): tblite
+    accepts any name of its dielectric database when the model is added and refuses names
+    without ALPB parameters only at the first single point."""
+    calc = Calculator("GFN2-xTB", np.array([1, 1]), np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.4]]))
+    calc.set("verbosity", 0)
+    try:
+        calc.add("alpb-solvation", solvent)
+        calc.singlepoint()
+    except TBLiteRuntimeError:
+        return False
+    return True
 
 
 def _calculator(structure: Structure, params: XTBParameters, solvent: str | None = None):
@@ -93,6 +123,18 @@ def _ion(structure: Structure, extra_charge: int) -> Structure:
     return Structure(
         structure.numbers, structure.positions, structure.charge + extra_charge, unpaired
     )
+
+
+def dipole_moment(result, structure: Structure) -> float:
+    """Magnitude of the dipole moment in D about the centre of mass.
+
+    tblite reports it about the coordinate origin, which for an ion (total charge Q) shifts it
+    by -Q times the origin's displacement; the centre of mass makes it a property of the
+    molecule alone.
+    """
+    centre = structure.centre_of_mass / BOHR_ANGSTROM
+    dipole = np.asarray(result.get("dipole")) - structure.charge * centre
+    return float(np.linalg.norm(dipole)) * E_BOHR_DEBYE
 
 
 def frontier_orbitals(result) -> dict[str, float]:
@@ -133,7 +175,9 @@ def optimize_geometry(structure: Structure, params: XTBParameters) -> Structure:
             f"GFN2-xTB optimisation not converged to fmax {params.fmax} eV/Å "
             f"in {params.max_steps} steps"
         )
-    return Structure(structure.numbers, atoms.get_positions(), structure.charge, structure.unpaired)
+    return Structure(
+        structure.numbers, atoms.get_positions(), structure.charge, structure.unpaired, "GFN2-xTB"
+    )
 
 
 def _check_elements(structure: Structure) -> None:
@@ -160,7 +204,7 @@ class XTBOracle(Oracle):
     """GFN2-xTB (tblite) HOMO, LUMO, gap, dipole and total energy; optional geometry
     optimisation, vertical IP/EA and ALPB solvation. Returns the geometry (XYZ, Å)."""
 
-    version = "1"
+    version = "2"  # 2: dipole about the centre of mass (was the origin; differs for ions)
     Parameters = XTBParameters
 
     @property
@@ -186,14 +230,14 @@ class XTBOracle(Oracle):
         energy = float(result.get("energy"))
         values = {
             "energy": energy,
-            "dipole": float(np.linalg.norm(result.get("dipole"))) * E_BOHR_DEBYE,
+            "dipole": dipole_moment(result, structure),
             **frontier_orbitals(result),
         }
         if params.ip_ea:
             values.update(_ionisation_values(structure, energy, params, None))
         if params.solvent:
             values.update(self._solution_values(structure, energy))
-        return OracleResult(values, geometry=structure.to_xyz(f"GFN2-xTB {smiles}"))
+        return OracleResult(values, geometry=structure.to_xyz(smiles))
 
     def _solution_values(self, structure: Structure, gas_energy: float) -> dict[str, float]:
         params = self.parameters
