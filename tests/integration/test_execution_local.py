@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -54,6 +57,23 @@ def crash_once(smiles: str) -> dict[str, float]:
     return {"carbons": 1.0}
 
 
+def slow_benzene(smiles: str) -> dict[str, float]:
+    """Takes 3 s on benzene."""
+    _count_call(smiles)
+    if smiles == "c1ccccc1":
+        time.sleep(3)
+    return {"carbons": 1.0}
+
+
+def sleep_on_benzene(smiles: str) -> dict[str, float]:
+    """Starts ``sleep 30`` on benzene and waits for it; writes the program's pid first."""
+    if smiles == "c1ccccc1":
+        program = subprocess.Popen(["sleep", "30"])
+        Path(os.environ[COUNTER]).write_text(str(program.pid))
+        program.wait()
+    return {"carbons": 1.0}
+
+
 @pytest.fixture
 def calls(tmp_path, monkeypatch):
     path = tmp_path / "calls.txt"
@@ -77,6 +97,31 @@ def test_finished_pairs_are_never_computed_again(store, calls):
     frame = store.evaluations_frame(oracle.fingerprint)
     assert len(frame) == 7 and frame.loc[frame.smiles == "CCCl", "status"].item() == "failed"
     assert frame.loc[frame.smiles == "CCO", "carbons"].item() == 2
+
+
+def test_a_timeout_is_computed_again_only_under_a_larger_limit(store, calls):
+    oracle, molecules = _oracle(slow_benzene), ["CCO", "c1ccccc1"]
+    first = run_oracle(oracle, molecules, store, LocalExecutor(1, timeout_s=1))
+    assert first.counts == {"ok": 1, "timeout": 1}
+    same = run_oracle(oracle, molecules, store, LocalExecutor(1, timeout_s=1))
+    assert same.cached == 2 and same.computed == 0
+    larger = run_oracle(oracle, molecules, store, LocalExecutor(1, timeout_s=10))
+    assert larger.cached == 1 and larger.counts == {"ok": 1}
+    unlimited = run_oracle(oracle, molecules, store, LocalExecutor(1))
+    assert unlimited.cached == 2 and unlimited.computed == 0  # a success is final
+    assert calls() == ["CCO", "c1ccccc1", "c1ccccc1"]
+    rows = store.evaluations_frame().query("smiles == 'c1ccccc1'")
+    assert rows["status"].tolist() == ["timeout", "ok"]
+    assert "1 s per-call timeout" in rows["message"].iloc[0]
+
+
+def test_failures_are_computed_again_only_on_request(store, calls):
+    oracle, molecules = _oracle(carbon_count), ["CCO", "CCCl"]
+    assert run_oracle(oracle, molecules, store).counts == {"ok": 1, "failed": 1}
+    assert run_oracle(oracle, molecules, store).computed == 0
+    again = run_oracle(oracle, molecules, store, retry_failed=True)
+    assert again.cached == 1 and again.counts == {"failed": 1}
+    assert calls() == ["CCO", "CCCl", "CCCl"]
 
 
 def test_a_new_fingerprint_computes_again(store, calls):
@@ -169,3 +214,46 @@ def test_a_worker_that_cannot_load_the_oracle_stops_the_run(store):
 class UnloadableOracle(PythonOracle):
     def __setstate__(self, state):
         raise ImportError("tblite is not installed in the worker environment")
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie (PID 1 may not reap orphans)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_timed_out_worker_is_killed_with_the_programs_it_started(store, calls, tmp_path):
+    executor = LocalExecutor(1, timeout_s=2)
+    summary = run_oracle(_oracle(sleep_on_benzene), ["CCO", "c1ccccc1"], store, executor)
+    assert summary.counts == {"ok": 1, "timeout": 1}
+    program = int((tmp_path / "calls.txt").read_text())
+    deadline = time.monotonic() + 5.0
+    while _running(program) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert not _running(program), "the worker's sleep 30 outlived it"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(program, signal.SIGKILL)
+
+
+def test_a_run_with_a_timeout_ends_without_tracebacks(store, capfd):
+    executor = LocalExecutor(1, timeout_s=1)
+    summary = run_oracle(_oracle(hang_on_benzene), ["CCO", "c1ccccc1"], store, executor)
+    assert summary.counts == {"ok": 1, "timeout": 1}
+    errors = capfd.readouterr().err
+    assert "Traceback" not in errors and "leaked" not in errors, errors
+
+
+def test_closing_kills_workers_still_loading_the_oracle_quietly(capfd):
+    executor = LocalExecutor(2)
+    executor.start(_oracle(carbon_count))
+    start = time.perf_counter()
+    executor.close()
+    assert time.perf_counter() - start < 2.0
+    time.sleep(0.5)  # what a worker left alive would print
+    errors = capfd.readouterr().err
+    assert "Traceback" not in errors, errors

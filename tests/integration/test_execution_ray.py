@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from athanor.execution import RetryPolicy, make_executor, run_oracle
+from athanor.execution.tasks import timeout_limit
 from athanor.oracles.python_fn import PythonOracle
 from tests.integration.test_execution_local import (
     COUNTER,
@@ -65,3 +66,5 @@ def test_ray_timeout_cancels_the_task(store, ray_session):
     executor = make_executor("ray", 2, timeout_s=5)
     summary = run_oracle(_oracle(hang_on_benzene), MOLECULES, store, executor)
     assert summary.counts == {"ok": 5, "timeout": 1}
+    message = store.evaluations_frame().query("status == 'timeout'")["message"].item()
+    assert timeout_limit(message) == 5.0  # so a rerun with a larger limit tries again

@@ -3,9 +3,11 @@
 Each worker is a spawned process with one thread per native library that holds the oracle and
 evaluates one molecule at a time. The driver waits on the workers' pipes and process
 sentinels, so it notices at once when a worker answers, crashes (segfault, out-of-memory kill)
-or exceeds the per-call timeout; the last two kill the worker and start a fresh one, and the
-rest of the batch carries on. `concurrent.futures` cannot do this: a dead worker breaks the
-whole pool and a hung one cannot be stopped.
+or exceeds the per-call timeout; the last two kill the worker with its whole process group
+(the programs it started, e.g. a command oracle's executable), and the rest of the batch
+carries on. A fresh worker is started only when a queued task needs one.
+`concurrent.futures` cannot do this: a dead worker breaks the whole pool and a hung one cannot
+be stopped.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import pickle
 import signal
 import time
@@ -23,7 +26,7 @@ from multiprocessing.process import BaseProcess
 
 from athanor.core.errors import AthanorError, ConfigError
 from athanor.core.records import Evaluation
-from athanor.execution.tasks import Outcome, Task
+from athanor.execution.tasks import Outcome, Task, timeout_evaluation
 from athanor.execution.worker import READY, serve
 from athanor.oracles.base import Oracle
 
@@ -48,6 +51,18 @@ def _death_message(process: BaseProcess) -> str:
     if code is not None and code < 0:
         return f"worker process died ({signal.Signals(-code).name}) while evaluating"
     return f"worker process exited (status {code}) while evaluating"
+
+
+def _kill(process: BaseProcess) -> None:
+    """SIGKILL a worker and every program it started: its process group (see `serve`).
+
+    The group is signalled before the worker is reaped, so its id cannot belong to another.
+    """
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:  # not yet in a group of its own, so it has started nothing
+        process.kill()
+    process.join()
 
 
 class LocalExecutor:
@@ -85,7 +100,15 @@ class LocalExecutor:
         self._queue.append(task)
         self._dispatch()
 
+    def _start_needed(self) -> None:
+        """Start workers, up to `workers`, for queued tasks no idle or loading worker will take
+        (a killed worker is not replaced before a task needs it)."""
+        free = sum(1 for worker in self._pool if worker.task is None)
+        missing = min(self.workers - len(self._pool), len(self._queue) - free)
+        self._pool += [self._spawn() for _ in range(missing)]
+
     def _dispatch(self) -> None:
+        self._start_needed()
         for worker in self._pool:
             if worker.ready and worker.task is None and self._queue:
                 task = self._queue.popleft()
@@ -147,35 +170,33 @@ class LocalExecutor:
                 worker.task = None
                 return Outcome(task, evaluation)
             except (EOFError, OSError):  # the pipe closed: the worker died
-                worker.process.join(1.0)
+                wait([worker.process.sentinel], 1.0)  # its exit status, for the message
+                self._retire(worker)
                 message = _death_message(worker.process)
-                self._replace(worker)
                 evaluation = Evaluation("failed", message=message, runtime_s=elapsed)
                 return Outcome(task, evaluation, transient=True)
         if self.timeout_s is not None and elapsed >= self.timeout_s:
-            self._replace(worker)
-            message = f"exceeded the {self.timeout_s:g} s per-call timeout (worker killed)"
-            return Outcome(task, Evaluation("timeout", message=message, runtime_s=elapsed))
+            self._retire(worker)
+            evaluation = timeout_evaluation(self.timeout_s, elapsed, "worker killed")
+            return Outcome(task, evaluation)
         return None
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill `worker` and put a fresh process in its slot."""
-        worker.process.kill()
-        worker.process.join()
+    def _retire(self, worker: _Worker) -> None:
+        """Kill `worker` with the programs it started and free its slot for a fresh one."""
+        _kill(worker.process)
         worker.connection.close()
-        fresh = self._spawn()
-        worker.process, worker.connection = fresh.process, fresh.connection
-        worker.ready, worker.task = False, None
+        self._pool.remove(worker)
 
     def close(self) -> None:
+        """Stop every worker: idle ones exit when their pipe closes, busy or still loading ones
+        are killed with the programs they started."""
         for worker in self._pool:
-            worker.connection.close()  # idle workers return from recv and exit
-            if worker.task is not None:
-                worker.process.kill()
+            worker.connection.close()
         for worker in self._pool:
-            worker.process.join(5.0)
-            if worker.process.is_alive():
-                worker.process.kill()
+            if worker.ready and worker.task is None:
+                worker.process.join(5.0)
+            if worker.process.exitcode is None:
+                _kill(worker.process)
         self._pool, self._queue = [], deque()
 
     def __enter__(self) -> LocalExecutor:

@@ -17,7 +17,7 @@ from collections import deque
 from athanor.core.errors import require
 from athanor.core.parallel import THREAD_VARIABLES
 from athanor.core.records import Evaluation
-from athanor.execution.tasks import Outcome, Task
+from athanor.execution.tasks import Outcome, Task, timeout_evaluation
 from athanor.execution.worker import evaluate_task
 from athanor.oracles.base import Oracle
 
@@ -107,8 +107,7 @@ class RayExecutor:
             if now - start >= self.timeout_s:
                 ray.cancel(reference, force=True)
                 del self._running[reference]
-                message = f"exceeded the {self.timeout_s:g} s per-call timeout (task cancelled)"
-                evaluation = Evaluation("timeout", message=message, runtime_s=now - start)
+                evaluation = timeout_evaluation(self.timeout_s, now - start, "task cancelled")
                 outcomes.append(Outcome(task, evaluation))
         return outcomes
 

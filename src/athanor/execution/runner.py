@@ -5,7 +5,8 @@ this oracle fingerprint (a success, or a failure that is not transient) are filt
 run killed at any instant and started again recomputes nothing that finished and loses
 nothing: each result is committed as it arrives, in its own transaction. Infrastructure
 failures (a worker died) are retried with exponential back-off up to a budget; every attempt
-is recorded. Chemistry failures and timeouts are final.
+is recorded. Chemistry failures are final unless the caller asks to retry failures; a timeout
+is final only for time limits up to the one it ran under (`athanor.execution.reruns`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tqdm.auto import tqdm
 from athanor.chem import standardize_many
 from athanor.core.records import Molecule
 from athanor.execution.local import LocalExecutor
+from athanor.execution.reruns import rerun_ids
 from athanor.execution.summary import RunSummary
 from athanor.execution.tasks import Executor, Outcome, Task
 from athanor.oracles.base import Oracle
@@ -93,11 +95,24 @@ def _molecule_ids(smiles: Sequence[str], store: Store, summary: RunSummary) -> d
 
 
 def pending_tasks(
-    oracle: Oracle, smiles: Sequence[str], store: Store, summary: RunSummary
+    oracle: Oracle,
+    smiles: Sequence[str],
+    store: Store,
+    summary: RunSummary,
+    *,
+    timeout_s: float | None,
+    retry_failed: bool = False,
 ) -> list[Task]:
-    """Tasks for the molecules among `smiles` this oracle has not finished yet."""
+    """Tasks for the molecules among `smiles` this oracle has not finished yet, or finished
+    with a result worth retrying under a `timeout_s` limit (see `athanor.execution.reruns`)."""
     ids = _molecule_ids(smiles, store, summary)
     finished = store.finished_molecule_ids(oracle.fingerprint)
+    again = ids.keys() & rerun_ids(
+        store, oracle.fingerprint, timeout_s=timeout_s, retry_failed=retry_failed
+    )
+    if again:
+        log.info("computing again %d molecules that failed or timed out before", len(again))
+    finished -= again
     summary.cached = len(ids.keys() & finished)
     return [Task(key, text) for key, text in ids.items() if key not in finished]
 
@@ -201,9 +216,13 @@ def run_oracle(
     executor: Executor | None = None,
     *,
     retry: RetryPolicy | None = None,
+    retry_failed: bool = False,
     progress: bool = False,
 ) -> RunSummary:
     """Evaluate `oracle` on every molecule of `smiles` that the store has no final result for.
+
+    A molecule that timed out under a smaller per-call limit than the executor's (or when the
+    executor has none) has no final result: it is computed again. Successes never are.
 
     Args:
         oracle: the oracle to run.
@@ -211,6 +230,8 @@ def run_oracle(
         store: the project store receiving one row per attempt, as results arrive.
         executor: where to compute (default: one local worker process).
         retry: retry budget and back-off for transient failures.
+        retry_failed: also compute again the molecules whose stored results are all failures
+            or timeouts (whatever their limit), e.g. those that used up their retries.
         progress: show a progress bar with rate and ETA.
 
     Returns:
@@ -225,10 +246,13 @@ def run_oracle(
         oracle.identity()["parameters"],
         oracle.properties,
     )
-    tasks = pending_tasks(oracle, smiles, store, summary)
+    executor = executor or LocalExecutor()
+    tasks = pending_tasks(
+        oracle, smiles, store, summary, timeout_s=executor.timeout_s, retry_failed=retry_failed
+    )
     if tasks:
         recorder = _Recorder(oracle, store, retry, summary)
-        _compute(oracle, tasks, store, executor or LocalExecutor(), recorder, progress)
+        _compute(oracle, tasks, store, executor, recorder, progress)
     summary.wall_s = time.perf_counter() - start
     log.info("%s", summary.format())
     return summary

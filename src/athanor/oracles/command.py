@@ -22,6 +22,7 @@ from typing import Literal
 
 from athanor.core.config import StrictModel
 from athanor.core.parallel import single_thread_environment
+from athanor.core.processes import die_with_parent
 from athanor.oracles.base import Oracle, OracleFailure, checked_values
 from athanor.oracles.registry import register_oracle
 
@@ -112,7 +113,9 @@ class CommandOracle(Oracle):
     def _run(self, argv: list[str], stdin: str, workdir: Path) -> subprocess.CompletedProcess:
         """Run the program in a session of its own; when it times out or exits, its whole
         process group is killed, so nothing it started (``sh -c``, helper binaries) is left
-        running."""
+        running. If the worker running this oracle is killed first (the executor's per-call
+        timeout), the program dies with it, but what the program started may not: keep
+        ``timeout_s`` below the executor's timeout."""
         try:
             process = subprocess.Popen(
                 argv,
@@ -123,6 +126,7 @@ class CommandOracle(Oracle):
                 cwd=workdir,
                 env=single_thread_environment(),
                 start_new_session=True,
+                preexec_fn=die_with_parent,  # a killed worker takes its program along
             )
         except OSError as error:
             raise OracleFailure(f"cannot start {argv[0]!r}: {error}") from None
