@@ -137,3 +137,30 @@ def test_a_stored_config_without_a_new_defaulted_key_reopens(store):
         )
     assert DesignCampaign.open(store, _config(oracle_calls=8)).run_id == campaign.run_id
     assert DesignCampaign.resume(store, "resume").config == _config(oracle_calls=8)
+
+
+@register_generator("test_slow_starter")
+class SlowStarter(PoolGenerator):
+    """Proposes only invalid strings in its first `bad_rounds` asks, then the pool."""
+
+    def __init__(self, seed: int = 0, bad_rounds: int = 3):
+        self.seed = seed
+        self.bad_rounds = bad_rounds
+
+    def ask(self, n: int) -> list[str]:
+        self.asks_ = getattr(self, "asks_", 0) + 1
+        return ["not a smiles"] * n if self.asks_ <= self.bad_rounds else super().ask(n)
+
+
+@pytest.mark.parametrize(("bad_rounds", "calls"), [(3, 30), (design.MAX_EMPTY_ROUNDS, 0)])
+def test_a_run_gives_up_only_after_several_rounds_without_a_new_molecule(
+    tmp_path, bad_rounds, calls
+):
+    config = _config().model_copy(
+        update={"generator": _config().generator.model_copy(
+            update={"name": "test_slow_starter", "params": {"bad_rounds": bad_rounds}})}
+    )  # fmt: skip
+    KilledCarbonCount.computed = []
+    with Store.open(tmp_path) as store:
+        status = DesignCampaign.open(store, config).run()
+    assert status.calls == calls and status.invalid == 30 * bad_rounds

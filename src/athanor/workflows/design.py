@@ -35,6 +35,7 @@ RUN_KIND = "design"
 # molecules scored between two commits: a killed round loses at most this many scores (an
 # xTB oracle may take minutes a molecule), at the cost of smaller batches for the components
 COMMIT_EVERY = 8
+MAX_EMPTY_ROUNDS = 5  # rounds in a row without a new valid molecule before a run gives up
 
 
 @dataclass
@@ -169,9 +170,11 @@ class DesignCampaign:
 
     def run(self) -> DesignStatus:
         """Run rounds until the budget (or `max_rounds`) is spent; return the final status."""
+        empty = 0
         while not self._done(self.store.selections_frame(self.run_id)):
-            if not self.step():
-                log.warning("the generator proposed no new molecule: stopping")
+            empty = 0 if self.step() else empty + 1
+            if empty == MAX_EMPTY_ROUNDS:
+                log.warning("no new valid molecule in %d rounds: stopping", empty)
                 break
         self.store.finish_run(self.run_id)
         return self.status()
