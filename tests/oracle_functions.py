@@ -27,3 +27,12 @@ def logp_tpsa(smiles: str) -> dict[str, float]:
 
     mol = Chem.MolFromSmiles(smiles)
     return {"logp": Crippen.MolLogP(mol), "tpsa": rdMolDescriptors.CalcTPSA(mol)}
+
+
+def logp_unless_told_to_fail(smiles: str) -> dict[str, float]:
+    """Crippen logP; fails while ATHANOR_TEST_FAIL is set (a broken program, fixed later)."""
+    import os
+
+    if os.environ.get("ATHANOR_TEST_FAIL"):
+        raise RuntimeError("the program is broken")
+    return {"logp": Crippen.MolLogP(Chem.MolFromSmiles(smiles))}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from athanor.cli.main import main
@@ -114,3 +116,20 @@ def test_parameters_from_a_toml_file(tmp_path, capsys):
     config.write_text("all_descriptors = \n")
     assert main([*args, "--config", str(config)]) == 1
     assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_failed_molecules_are_computed_again_only_with_retry_failed(tmp_path, capsys, monkeypatch):
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)  # workers import tests.oracle_functions from the repository root
+    monkeypatch.setenv("PYTHONPATH", str(root))
+    smi = tmp_path / "in.smi"
+    smi.write_text("CCO\nCCN\n")
+    args = ["oracle", "run", "python", "--input", str(smi), "-p", str(tmp_path), "--no-progress",
+            "--param", "function=tests.oracle_functions:logp_unless_told_to_fail",
+            "--param", 'properties={"logp": "1"}', "--max-attempts", "1"]  # fmt: skip
+    monkeypatch.setenv("ATHANOR_TEST_FAIL", "1")
+    assert main(args) == 0 and "failed 2" in capsys.readouterr().out
+    monkeypatch.delenv("ATHANOR_TEST_FAIL")
+    assert main(args) == 0 and "2 already done" in capsys.readouterr().out
+    assert main([*args, "--retry-failed"]) == 0
+    assert "ok 2, failed 0" in capsys.readouterr().out

@@ -80,6 +80,11 @@ def _dataset_smiles(store, name: str) -> list[str]:
     help="Attempts per molecule when a worker dies.",
 )
 @click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Compute again the molecules whose results so far are all failures or timeouts.",
+)
+@click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Export values (CSV/Parquet)."
 )
 @click.option("--progress/--no-progress", default=True)
@@ -97,6 +102,7 @@ def run(
     address,
     timeout,
     max_attempts,
+    retry_failed,
     output,
     progress,
     project,
@@ -104,7 +110,8 @@ def run(
     """Run oracle NAME on molecules; results go into the store as they arrive.
 
     Molecules already finished for this oracle configuration are skipped, so re-running an
-    interrupted command resumes it.
+    interrupted command resumes it; a molecule that timed out is computed again under a
+    larger --timeout, and --retry-failed computes every failure again.
     """
     from athanor.execution import RetryPolicy, make_executor, run_oracle
     from athanor.oracles import make_oracle
@@ -115,7 +122,9 @@ def run(
         smiles = _input_smiles(store, input_path, dataset, smiles_column)[:limit]
         pool = make_executor(executor, workers, address=address, timeout_s=timeout)
         retry = RetryPolicy(max_attempts=max_attempts)
-        summary = run_oracle(model, smiles, store, pool, retry=retry, progress=progress)
+        summary = run_oracle(
+            model, smiles, store, pool, retry=retry, retry_failed=retry_failed, progress=progress
+        )
         click.echo(summary.format())
         if output:
             _export(store, model.fingerprint, output, attempts=False)
