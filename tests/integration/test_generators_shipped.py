@@ -7,9 +7,10 @@ import pytest
 import torch
 
 from athanor.chem.descriptors import qed
+from athanor.chem.parse import canonical_smiles
 from athanor.generators.checkpoint import checkpoint_paths, weights_path
 from athanor.generators.language_model import LanguageModel
-from athanor.generators.metrics import canonical_smiles, validity
+from athanor.generators.metrics import validity
 from athanor.generators.registry import make_generator
 from athanor.generators.selfies_vae import SelfiesVAE
 

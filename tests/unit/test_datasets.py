@@ -201,3 +201,22 @@ def test_text_labels_are_masked_and_rows_with_text_conditions_skipped_by_line(tm
     assert "CCC" not in kept and len(kept) == 9  # its condition is not a number
     assert np.isnan(kept["CCN"]) and kept["CCO"] == 1.0  # '<0.1' is a missing label
     assert "line 3: '<0.1'" in caplog.text and "line 4: 'hot'" in caplog.text
+
+
+def test_rows_with_an_empty_condition_are_skipped_and_logged_by_line(tmp_path, caplog):
+    from athanor.datasets.labelled import DataConfig, SplitConfig, load_split_data
+
+    smiles = ["CCO", "CCN", "CCC", "c1ccccc1", "CCCl", "CCBr"]
+    temperature = ["300", "", "320", None, "340", "350"]
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"smiles": smiles, "y": range(6), "temperature": temperature}).to_csv(
+        path, index=False
+    )
+    config = DataConfig(file=path, smiles=["smiles"], targets=["y"], conditions=["temperature"])
+    split = SplitConfig(strategy="random", sizes=(1.0, 0.0, 0.0), calibration=0)
+    data = load_split_data(config, split)
+    assert sorted(data.train.smiles[:, 0]) == sorted(["CCO", "CCC", "CCCl", "CCBr"])
+    assert "2 rows skipped: no value in condition column(s) ['temperature'] (line 3, 5)" in (
+        caplog.text
+    )
+    assert "not numbers" not in caplog.text

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import torch
 
+from athanor.chem.parse import canonical_smiles
 from athanor.generators.ask_tell import ProposalBatch, told_scores
 from athanor.generators.language_model import LanguageModel
-from athanor.generators.metrics import canonical_smiles
 from athanor.generators.registry import BUILTIN_MODULES, GENERATORS, make_generator
 from athanor.generators.screened import ScreenedGenerator
 from athanor.generators.selfies_vae import SelfiesVAE, VAEConfig

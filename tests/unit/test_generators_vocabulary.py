@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from athanor.chem.parse import canonical_smiles
 from athanor.generators.augment import randomize_smiles
-from athanor.generators.metrics import canonical_smiles
 from athanor.generators.vocabulary import (
     BOS_INDEX,
     EOS_INDEX,

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+from athanor.chem.parse import canonical_smiles
 from athanor.core.errors import InputDataError
 from athanor.generators.diversity_filter import ScaffoldDiversityFilter
-from athanor.generators.metrics import canonical_smiles
 from athanor.generators.registry import make_generator
 from athanor.generators.reinvent import augmented_likelihood_loss
 from athanor.generators.replay import ReplayBuffer

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+from athanor.chem.parse import canonical_smiles
 from athanor.core.errors import InputDataError
 from athanor.generators.latent_gp import LatentGP
-from athanor.generators.metrics import canonical_smiles, validity
+from athanor.generators.metrics import validity
 from athanor.generators.registry import make_generator
 from athanor.generators.selfies_vae import SelfiesVAE, VAEConfig
 from tests.unit.test_language_model import TINY_SET

@@ -89,6 +89,17 @@ def as_mol(molecule: str | Chem.Mol) -> Chem.Mol:
     return molecule if isinstance(molecule, Chem.Mol) else parse_molecule(molecule)
 
 
+def canonical_smiles(smiles: str, stereo: bool = True) -> str | None:
+    """RDKit canonical SMILES, or None for an invalid or empty string."""
+    if not isinstance(smiles, str) or not smiles.strip():
+        return None
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    if mol is None or mol.GetNumAtoms() == 0:
+        return None
+    return Chem.MolToSmiles(mol, isomericSmiles=stereo)
+
+
 def smiles_problem(text: object) -> str | None:
     """Why `text` is not a usable SMILES (empty, unparsable, valence, ...), or None if it is."""
     try:

@@ -37,7 +37,7 @@ def read_reference_file(path: str | Path) -> list[str]:
         InputDataError: the file is missing, or none of its lines is a valid molecule (every
             sample would otherwise count as novel).
     """
-    from athanor.generators.metrics import canonical_smiles
+    from athanor.chem.parse import canonical_smiles
 
     smiles = read_smiles_file(path)
     if not any(canonical_smiles(text) is not None for text in smiles):

@@ -221,9 +221,21 @@ def _check_columns(
         )
     lines = np.arange(2, len(frame) + 2) if lines is None else lines
     frame = _as_numbers(frame.reset_index(drop=True), targets, lines, "taken as missing labels")
+    _log_blank(frame, config.conditions, lines)
     frame = _as_numbers(frame, config.conditions, lines, "their rows skipped")
     usable = frame[config.conditions].notna().all(axis=1).to_numpy()
     return _usable_rows(frame[usable].reset_index(drop=True), config, lines[usable])
+
+
+def _log_blank(frame: pd.DataFrame, columns: list[str], lines: np.ndarray) -> None:
+    """Log the rows dropped because one of `columns` is empty (text is logged as it is read)."""
+    cells = frame[columns]
+    blank = (cells.isna() | (cells.astype(str).apply(lambda c: c.str.strip()) == "")).any(axis=1)
+    empty = lines[blank.to_numpy()]
+    if empty.size:
+        listed = ", ".join(map(str, empty[:5])) + (" ..." if empty.size > 5 else "")
+        logger.warning("%d rows skipped: no value in condition column(s) %s (line %s)",
+                       empty.size, columns, listed)  # fmt: skip
 
 
 def _as_numbers(frame: pd.DataFrame, columns: list[str], lines: np.ndarray, fate: str):

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from athanor.chem.parse import canonical_smiles
 from athanor.core.errors import InputDataError
-from athanor.generators.metrics import canonical_smiles
 
 
 def constructor_params(obj: object) -> dict:

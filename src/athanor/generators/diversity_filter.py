@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from athanor.chem.parse import canonical_smiles
 from athanor.chem.scaffolds import murcko_scaffold
 from athanor.core.errors import MoleculeError
-from athanor.generators.metrics import canonical_smiles
 
 
 class ScaffoldDiversityFilter:

@@ -17,10 +17,10 @@ from random import Random
 import numpy as np
 from rdkit import Chem
 
+from athanor.chem.parse import canonical_smiles
 from athanor.core.errors import ConfigError, require
 from athanor.generators.base import Generator
 from athanor.generators.ga_operators import offspring, quantile_parents
-from athanor.generators.metrics import canonical_smiles
 from athanor.generators.registry import register_generator
 
 log = logging.getLogger(__name__)

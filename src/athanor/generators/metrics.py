@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass
 from functools import cache
 
 import numpy as np
-from rdkit import Chem, rdBase
 from scipy.stats import entropy, gaussian_kde
 
 from athanor.chem.descriptors import descriptor_matrix
 from athanor.chem.fingerprints import bulk_tanimoto, morgan_fingerprints
+from athanor.chem.parse import canonical_smiles
 from athanor.core.errors import InputDataError, UnsupportedError
 
 logger = logging.getLogger(__name__)
@@ -31,17 +31,6 @@ CONTINUOUS_DESCRIPTORS = ("BertzCT", "MolLogP", "MolWt", "TPSA")
 DISCRETE_DESCRIPTORS = (
     "NumHAcceptors", "NumHDonors", "NumRotatableBonds", "NumAliphaticRings", "NumAromaticRings",
 )  # fmt: skip
-
-
-def canonical_smiles(smiles: str, stereo: bool = True) -> str | None:
-    """RDKit canonical SMILES, or None for an invalid or empty string."""
-    if not isinstance(smiles, str) or not smiles.strip():
-        return None
-    with rdBase.BlockLogs():
-        mol = Chem.MolFromSmiles(smiles)
-    if mol is None or mol.GetNumAtoms() == 0:
-        return None
-    return Chem.MolToSmiles(mol, isomericSmiles=stereo)
 
 
 def valid_molecules(smiles: Sequence[str], stereo: bool = True) -> list[str]:

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from athanor.chem.parse import canonical_smiles
 from athanor.core.errors import ConfigError
 from athanor.generators.base import Generator
-from athanor.generators.metrics import canonical_smiles
 
 log = logging.getLogger(__name__)
 

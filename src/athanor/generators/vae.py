@@ -16,10 +16,10 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from athanor.acquisition.functions import expected_improvement
+from athanor.chem.parse import canonical_smiles
 from athanor.generators.ask_tell import ProposalBatch, constructor_params, told_scores
 from athanor.generators.base import Generator
 from athanor.generators.latent_gp import LatentGP
-from athanor.generators.metrics import canonical_smiles
 from athanor.generators.registry import register_generator
 from athanor.generators.selfies_vae import SelfiesVAE
 

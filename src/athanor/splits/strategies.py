@@ -11,11 +11,10 @@ import inspect
 from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
-from rdkit import Chem
 
-from athanor.chem.parse import parse_molecule
+from athanor.chem.parse import canonical_smiles
 from athanor.chem.scaffolds import murcko_scaffold
-from athanor.core.errors import InputDataError, MoleculeError
+from athanor.core.errors import InputDataError
 from athanor.splits.clustering import fingerprint_clusters
 from athanor.splits.grouping import assign_groups, group_rows
 from athanor.splits.indices import SplitIndices, check_sizes
@@ -148,10 +147,5 @@ def make_split(
 def molecule_keys(smiles: Sequence[str]) -> list[str]:
     """One key per row that is the same for every spelling of a molecule (canonical SMILES;
     the text itself where it cannot be parsed), each distinct text parsed once."""
-    key_of = {}
-    for text in set(smiles):
-        try:
-            key_of[text] = Chem.MolToSmiles(parse_molecule(text, fmt="smiles"))
-        except MoleculeError:
-            key_of[text] = text
+    key_of = {text: canonical_smiles(text) or text for text in set(smiles)}
     return [key_of[text] for text in smiles]

@@ -92,6 +92,20 @@ class DesignConfig(StrictModel):
             raise ValueError("loop.candidates must be at least budget.batch_size")
         return self
 
+    @model_validator(mode="after")
+    def _surrogates_have_models(self) -> DesignConfig:
+        tables = {"components": self.objective.components,
+                  "constraints": self.objective.constraints}  # fmt: skip
+        for where, items in tables.items():
+            for index, item in enumerate(items):
+                if item.get("kind") == "surrogate" and not item.get("params", {}).get("model"):
+                    raise ValueError(
+                        f"objective.{where}[{index}]: a 'surrogate' component needs "
+                        "params.model, the directory of a saved model (a closed loop trains "
+                        "its own surrogate for the 'oracle' components)"
+                    )
+        return self
+
 
 def load_design_config(path: str | Path) -> DesignConfig:
     """Read and validate a design TOML file (raises `ConfigError` naming bad keys)."""
