@@ -11,6 +11,9 @@ recorded tuned parameters, without tuning again. ``summary.md`` is rewritten eac
     python benchmarks/tuning/run.py                       # the full benchmark (hours)
     python benchmarks/tuning/run.py --datasets esol --models rf --seeds 0 --n-trials 2 \\
         --fixed n_estimators=50 --model-seeds 1 --out /tmp/tuning-smoke   # a smoke test
+
+``--trial-seeds N`` scores each trial by the mean validation error of N model seeds (its
+studies have another fingerprint: give it its own ``--out``).
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ def cell_config(args: argparse.Namespace, dataset: str, model: str, seed: int) -
             "space": space,
             "n_trials": args.n_trials,
             "seed": seed,
+            "trial_seeds": args.trial_seeds,
             "test_seeds": test_seeds(args, seed),
         },
     )
@@ -214,6 +218,7 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--n-trials", type=int, default=30)
     parser.add_argument("--model-seeds", type=int, default=3, help="test fits per split")
+    parser.add_argument("--trial-seeds", type=int, default=1, help="fits per trial (mean)")
     parser.add_argument("--fixed", nargs="*", default=[], help="KEY=VALUE held fixed")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args()

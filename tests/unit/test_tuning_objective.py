@@ -57,3 +57,26 @@ def test_a_task_without_validation_labels_leaves_the_others_to_score():
     assert error_on(ConstantModel([2.0, 0.0]), part, "rmse") == pytest.approx(1.0)
     unlabelled = Part(part.smiles, np.full((2, 2), np.nan), None)
     assert np.isnan(error_on(ConstantModel([2.0, 0.0]), unlabelled, "rmse"))
+
+
+def test_a_trial_scores_the_mean_error_of_its_model_seeds(monkeypatch):
+    from athanor.tuning import objective as objective_module
+    from athanor.tuning.objective import TrialObjective
+    from athanor.tuning.space import resolve_space
+
+    seeds = []
+
+    def seeded_model(model, params, seed):
+        seeds.append(seed)
+        return ConstantModel([float(seed)])  # error on zero labels: the seed itself
+
+    monkeypatch.setattr(objective_module, "build_model", seeded_model)
+    monkeypatch.setattr(objective_module, "fit_model", lambda model, data, on_epoch: 0.5)
+    space = resolve_space("rf")
+    trial = optuna.create_study().ask()
+    objective = TrialObjective("rf", space, tiny_data(), "rmse", False, seed=4, n_fits=3)
+    assert objective(trial) == pytest.approx(5.0)  # mean of 4, 5, 6
+    assert seeds == [4, 5, 6]
+    assert trial.user_attrs == {"fit_seconds": 1.5, "fit_errors": [4.0, 5.0, 6.0]}
+    fixed_seed = space.model_copy(update={"fixed": {**space.fixed, "seed": 1}})
+    assert TrialObjective("rf", fixed_seed, tiny_data(), "rmse", False, 0, n_fits=3).n_fits == 1

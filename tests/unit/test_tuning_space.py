@@ -96,6 +96,17 @@ def test_fingerprint_ignores_budget_but_not_the_space():
     assert a.fingerprint() == b.fingerprint() != c.fingerprint()
 
 
+def test_trial_seeds_change_the_fingerprint_only_when_set():
+    base = {"model": "rf", "data": {"dataset": "esol"}}
+    one = validate_config(TuneConfig, base)
+    assert validate_config(TuneConfig, {**base, "trial_seeds": 1}).fingerprint() == (
+        one.fingerprint()
+    )  # studies made before the option still resume
+    assert validate_config(TuneConfig, {**base, "trial_seeds": 3}).fingerprint() != (
+        one.fingerprint()
+    )
+
+
 def test_bad_objectives_are_refused():
     with pytest.raises(ConfigError, match="objectives"):
         validate_config(

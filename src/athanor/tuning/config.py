@@ -55,6 +55,9 @@ class TuneConfig(StrictModel):
         executor: ``"local"`` processes or ``"ray"`` tasks (``ray_address`` to join a cluster).
         storage: Optuna storage file; default ``<project>/.athanor/tuning.sqlite3``.
         seed: seed of the sampler and of every model.
+        trial_seeds: models fitted per trial, with seeds ``seed``, ``seed + 1``, ...; the
+            trial scores their mean validation error (more robust ranking, that many times
+            the cost).
         test_seeds: seeds of the default-vs-tuned comparison on the test set.
     """
 
@@ -73,6 +76,7 @@ class TuneConfig(StrictModel):
     ray_address: str | None = None
     storage: Path | None = None
     seed: int = 0
+    trial_seeds: PositiveInt = 1
     test_seeds: list[int] = Field(default=[0, 1, 2], min_length=1)
 
     @model_validator(mode="after")
@@ -107,6 +111,8 @@ class TuneConfig(StrictModel):
         """Hash of what defines the study's trials (not of the budget or parallelism): a
         stored study with another fingerprint comes from another configuration."""
         defining = self.defining({"model", "data", "split", "objectives", "seed"})
+        if self.trial_seeds != 1:  # studies made before the option keep their fingerprint
+            defining["trial_seeds"] = self.trial_seeds
         defining["space"] = self.search_space().model_dump(mode="json", exclude={"final"})
         text = json.dumps(defining, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -96,6 +96,10 @@ class TrialObjective:
     chooses its epoch on the validation part, as it will in training; the error is taken on
     every held-out row, the calibration share included (`SplitData.held_out`).
 
+    With ``n_fits`` > 1 a trial fits that many models (seeds ``seed``, ``seed + 1``, ...)
+    and scores their mean error, so that configurations are ranked by what they do rather
+    than by one initialisation; the pruner follows the first fit's validation curve.
+
     Args:
         model: registered surrogate name.
         space: the checked search space.
@@ -104,6 +108,8 @@ class TrialObjective:
         with_cost: also return the fit time (multi-objective; no pruning then, as Optuna
             cannot prune multi-objective trials).
         seed: model seed when the space does not set one.
+        n_fits: models fitted per trial (1 for a model without a seed parameter, or with
+            the seed fixed by the space: their fits would be identical).
     """
 
     def __init__(
@@ -114,6 +120,7 @@ class TrialObjective:
         metric: str,
         with_cost: bool,
         seed: int,
+        n_fits: int = 1,
     ) -> None:
         self.model = model
         self.space = space
@@ -121,12 +128,20 @@ class TrialObjective:
         self.metric = metric
         self.with_cost = with_cost
         self.seed = seed
+        seeded = "seed" in model_parameters(model) and "seed" not in space.fixed
+        self.n_fits = n_fits if seeded else 1
 
     def __call__(self, trial: optuna.Trial) -> float | tuple[float, float]:
-        model = build_model(self.model, self.space.sample(trial), self.seed)
-        on_epoch = None if self.with_cost else pruning_callback(trial)
-        seconds = fit_model(model, self.data, on_epoch)
-        error = error_on(model, self.data.held_out(), self.metric)
+        params = self.space.sample(trial)
+        errors, seconds = [], 0.0
+        for k in range(self.n_fits):
+            model = build_model(self.model, params, self.seed + k)
+            on_epoch = None if self.with_cost or k else pruning_callback(trial)
+            seconds += fit_model(model, self.data, on_epoch)
+            errors.append(error_on(model, self.data.held_out(), self.metric))
+        error = float(np.mean(errors))
         trial.set_user_attr("fit_seconds", seconds)
+        if self.n_fits > 1:
+            trial.set_user_attr("fit_errors", errors)
         logger.info("trial %d: %s %.4g in %.1f s", trial.number, self.metric, error, seconds)
         return (error, seconds) if self.with_cost else error

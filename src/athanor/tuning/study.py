@@ -156,6 +156,7 @@ def _optimize(study: optuna.Study, config: TuneConfig) -> int:
         config.metric,
         with_cost=len(config.objectives) == 2,
         seed=config.seed,
+        n_fits=config.trial_seeds,
     )
     study.optimize(
         objective,
