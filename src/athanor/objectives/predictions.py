@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import Field
@@ -11,6 +13,14 @@ from athanor.core.config import StrictModel
 from athanor.core.errors import AthanorError, ConfigError, NotFittedError
 from athanor.core.prediction import Prediction
 from athanor.objectives.components import Component, register_component
+
+if TYPE_CHECKING:
+    from athanor.core.records import Evaluation
+    from athanor.execution import LocalExecutor
+
+# an hour bounds a hung calculation yet lets a long DFT call finish; it lies above the command
+# oracle's own 600 s default, whose limit (cleaner: it reports the program's output) fires first
+DEFAULT_ORACLE_TIMEOUT_S = 3600.0
 
 
 class SurrogateParams(StrictModel):
@@ -83,17 +93,27 @@ class OracleParams(StrictModel):
         oracle: registered oracle name (``xtb``, ``rdkit``, ...).
         property: which of its properties to use (e.g. ``gap`` in eV).
         options: the oracle's own parameters (validated by the oracle).
+        timeout_s: wall-time limit of one molecule's call, in seconds; None for no limit.
+            A call that passes it, or crashes its worker process, fails that molecule alone.
     """
 
     oracle: str
     property: str
     options: dict[str, Any] = {}
+    timeout_s: float | None = Field(default=DEFAULT_ORACLE_TIMEOUT_S, gt=0)
 
 
 @register_component("oracle")
 class OracleComponent(Component):
-    """A property computed by an oracle (one call per molecule; failures are recorded). The
-    oracle is built when the component is, so bad options or a wrong property fail at start."""
+    """A property computed by an oracle, one call per molecule under the time limit; failures,
+    timeouts and crashes are recorded per molecule. The oracle is built when the component is,
+    so bad options or a wrong property fail at start.
+
+    The calls run in one worker process of the execution engine (`athanor.execution`), started
+    at the first `values` call and kept until `close` (or until the component is garbage
+    collected): a hung call is killed with the programs it started, a crash kills only the
+    worker, and a fresh worker takes the next molecule.
+    """
 
     Params = OracleParams
 
@@ -107,11 +127,13 @@ class OracleComponent(Component):
             raise ConfigError(
                 f"oracle {params.oracle!r} has no property {params.property!r} (it has: {known})"
             )
+        self._executor: LocalExecutor | None = None
+        self._finalizer: weakref.finalize | None = None
 
     def values(self, mols, smiles) -> tuple[np.ndarray, list[str]]:
         out = np.full(len(smiles), np.nan)
         reasons = [""] * len(smiles)
-        for i, evaluation in enumerate(self.oracle.evaluate(list(smiles))):
+        for i, evaluation in enumerate(self._evaluate(smiles)):
             if evaluation.ok and self.params.property in evaluation.values:
                 out[i] = evaluation.values[self.params.property]
             else:
@@ -119,3 +141,44 @@ class OracleComponent(Component):
                     evaluation.message or f"no property '{self.params.property}'"
                 )
         return out, reasons
+
+    def close(self) -> None:
+        """Stop the worker process (a later `values` call starts a new one)."""
+        if self._finalizer is not None:
+            self._finalizer()
+        self._executor = self._finalizer = None
+
+    def _evaluate(self, smiles: Sequence[str]) -> list[Evaluation]:
+        """One evaluation per molecule, in order (a timeout or a crash as a failed one).
+
+        An interrupted wait (Ctrl-C, a worker that cannot load the oracle) closes the worker,
+        so that no task of this batch is left for the next one.
+        """
+        from athanor.execution import Task
+        from athanor.execution.runner import POLL_INTERVAL_S
+
+        if not smiles:
+            return []
+        executor, evaluations = self._started_executor(), {}
+        try:
+            for key, text in enumerate(smiles):
+                executor.submit(Task(key, text))
+            while len(evaluations) < len(smiles):
+                for outcome in executor.poll(POLL_INTERVAL_S):
+                    evaluations[outcome.task.key] = outcome.evaluation
+        except BaseException:
+            self.close()
+            raise
+        return [evaluations[key] for key in range(len(smiles))]
+
+    def _started_executor(self) -> LocalExecutor:
+        """The worker pool, started on first use: a worker takes seconds to start (Python,
+        RDKit and the oracle's libraries), so it serves every later call too."""
+        if self._executor is None:
+            from athanor.execution import LocalExecutor
+
+            executor = LocalExecutor(1, timeout_s=self.params.timeout_s)
+            executor.start(self.oracle)
+            self._executor = executor
+            self._finalizer = weakref.finalize(self, executor.close)
+        return self._executor

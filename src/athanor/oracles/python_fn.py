@@ -32,9 +32,9 @@ class PythonParameters(StrictModel):
         properties: property name -> unit, exactly the keys the function returns.
         batch: the function takes a list of SMILES and returns a list of dicts. It receives
             whatever list `PythonOracle.evaluate` is given: the whole list when called
-            directly (e.g. by an ``oracle`` objective component), but a one-element list under
-            the executors (`athanor.execution`), which send one molecule per task so that
-            each gets its own timeout and retries. A batch call that raises or returns the
+            directly, but a one-element list under the executors (`athanor.execution`,
+            also behind an ``oracle`` objective component), which send one molecule per
+            task so that each gets its own timeout. A batch call that raises or returns the
             wrong number of results is redone one molecule at a time.
         function_version: bump it when the function's results change (new fingerprint).
     """
