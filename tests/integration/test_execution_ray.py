@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from athanor.execution import RetryPolicy, make_executor, run_oracle
@@ -41,6 +43,12 @@ def calls(counter_file, ray_session):
     return lambda: counter_file.read_text().split()
 
 
+def one_second(smiles: str) -> dict[str, float]:
+    """Takes 1 s on every molecule."""
+    time.sleep(1.0)
+    return {"carbons": 1.0}
+
+
 def _oracle(function):
     return PythonOracle.from_function(function, {"carbons": "count"})
 
@@ -68,3 +76,11 @@ def test_ray_timeout_cancels_the_task(store, ray_session):
     assert summary.counts == {"ok": 5, "timeout": 1}
     message = store.evaluations_frame().query("status == 'timeout'")["message"].item()
     assert timeout_limit(message) == 5.0  # so a rerun with a larger limit tries again
+
+
+def test_ray_timeout_counts_from_the_start_of_the_call(store, ray_session):
+    """Six 1 s calls on two CPUs, all in flight at once: Ray queues four of them, which must
+    each still get the full 2.5 s limit once they start, not 2.5 s from their submission."""
+    executor = make_executor("ray", len(MOLECULES), timeout_s=2.5)
+    summary = run_oracle(_oracle(one_second), MOLECULES, store, executor)
+    assert summary.counts == {"ok": len(MOLECULES)}

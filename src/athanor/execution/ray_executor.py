@@ -5,7 +5,9 @@
 thread per native library through the runtime environment, before any import. Ray's own
 retries are off: the runner decides, and records every attempt. A crashed worker is a
 transient failure; a task over the per-call timeout is cancelled with ``force=True``, which
-kills its worker process.
+kills its worker process. Each task first reports that it has started (Ray may queue it
+behind others, and a fresh worker must start and load the oracle): the per-call clock starts
+only then, as in the local pool.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from collections.abc import Iterator
 
 from athanor.core.errors import require
 from athanor.core.parallel import THREAD_VARIABLES
@@ -22,6 +25,12 @@ from athanor.execution.worker import evaluate_task
 from athanor.oracles.base import Oracle
 
 log = logging.getLogger(__name__)
+
+
+def evaluate_streamed(oracle: Oracle, smiles: str) -> Iterator[Evaluation | None]:
+    """Yield None once the call has started (the oracle is loaded), then its result."""
+    yield None
+    yield evaluate_task(oracle, smiles)
 
 
 class RayExecutor:
@@ -41,7 +50,7 @@ class RayExecutor:
         self.address = address
         self.timeout_s = timeout_s
         self._queue: deque[Task] = deque()
-        self._running: dict = {}  # ObjectRef -> (task, start time)
+        self._running: dict = {}  # ObjectRefGenerator -> (task, start time or None if queued)
         self._started_ray = False
 
     def start(self, oracle: Oracle) -> None:
@@ -59,7 +68,8 @@ class RayExecutor:
             self._started_ray = True
         self.workers = self.workers or int(ray.cluster_resources().get("CPU", 1))
         self._oracle = ray.put(oracle)
-        self._remote = ray.remote(num_cpus=1, max_retries=0)(evaluate_task)
+        options = {"num_cpus": 1, "max_retries": 0, "num_returns": "streaming"}
+        self._remote = ray.remote(**options)(evaluate_streamed)
 
     def submit(self, task: Task) -> None:
         self._queue.append(task)
@@ -68,8 +78,7 @@ class RayExecutor:
     def _dispatch(self) -> None:
         while self._queue and len(self._running) < self.workers:
             task = self._queue.popleft()
-            reference = self._remote.remote(self._oracle, task.smiles)
-            self._running[reference] = (task, time.perf_counter())
+            self._running[self._remote.remote(self._oracle, task.smiles)] = (task, None)
 
     def poll(self, timeout_s: float) -> list[Outcome]:
         import ray
@@ -79,22 +88,32 @@ class RayExecutor:
             return []
         ray.wait(list(self._running), num_returns=1, timeout=timeout_s)
         ready, _ = ray.wait(list(self._running), num_returns=len(self._running), timeout=0)
-        outcomes = [self._result(reference) for reference in ready]
+        outcomes = [outcome for call in ready if (outcome := self._advance(call)) is not None]
         outcomes += self._cancel_overdue()
         self._dispatch()
         return outcomes
 
-    def _result(self, reference) -> Outcome:
+    def _advance(self, call) -> Outcome | None:
+        """Take the item a ready call has yielded: its start (None: the per-call clock starts
+        now), or its outcome, a failure if its worker or node was lost."""
         import ray
 
-        task, start = self._running.pop(reference)
+        task, start = self._running[call]
         try:
-            return Outcome(task, ray.get(reference))
+            evaluation = ray.get(next(call))
         except ray.exceptions.WorkerCrashedError as error:
             message = f"Ray worker died while evaluating: {type(error).__name__}"
         except ray.exceptions.RayError as error:  # node lost, object lost, ...
             message = f"Ray task failed: {type(error).__name__}: {error}"
-        evaluation = Evaluation("failed", message=message, runtime_s=time.perf_counter() - start)
+        else:
+            if start is None:
+                self._running[call] = (task, time.perf_counter())
+                return None
+            del self._running[call]
+            return Outcome(task, evaluation)
+        del self._running[call]
+        runtime_s = 0.0 if start is None else time.perf_counter() - start
+        evaluation = Evaluation("failed", message=message, runtime_s=runtime_s)
         return Outcome(task, evaluation, transient=True)
 
     def _cancel_overdue(self) -> list[Outcome]:
@@ -103,10 +122,10 @@ class RayExecutor:
         if self.timeout_s is None:
             return []
         now, outcomes = time.perf_counter(), []
-        for reference, (task, start) in list(self._running.items()):
-            if now - start >= self.timeout_s:
-                ray.cancel(reference, force=True)
-                del self._running[reference]
+        for call, (task, start) in list(self._running.items()):
+            if start is not None and now - start >= self.timeout_s:
+                ray.cancel(call, force=True)
+                del self._running[call]
                 evaluation = timeout_evaluation(self.timeout_s, now - start, "task cancelled")
                 outcomes.append(Outcome(task, evaluation))
         return outcomes
@@ -114,8 +133,8 @@ class RayExecutor:
     def close(self) -> None:
         import ray
 
-        for reference in self._running:
-            ray.cancel(reference, force=True)
+        for call in self._running:
+            ray.cancel(call, force=True)
         self._running, self._queue = {}, deque()
         if self._started_ray:
             ray.shutdown()
