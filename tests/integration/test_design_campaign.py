@@ -147,6 +147,7 @@ def test_changed_config_under_the_same_name_fails(store):
             {"objective": {"components": [{"kind": "surrogate", "params": {"task": 0}}]}},
             r"components\[0\]: a 'surrogate' component needs params.model",
         ),
+        ({"objective": {"components": [{"kind": "surrogate", "params": "m"}]}}, "params"),
     ],
 )
 def test_bad_config_fails_at_start_naming_allowed_keys(store, table, message):

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
+import signal
 import time
 
 import numpy as np
 import pytest
 
-from athanor.core.errors import ConfigError
+from athanor.core.errors import ConfigError, WorkerStartError
+from athanor.objectives import Objective
 from athanor.objectives.components import make_component
+from athanor.oracles.python_fn import PythonOracle
 
 MOLECULES = ["CCO", "c1ccccc1", "CCN"]  # benzene is the one that misbehaves
 
@@ -86,3 +90,38 @@ def test_the_time_limit_is_positive_or_none():
     assert _component(process_id, {"pid": "id"}, timeout_s=None).params.timeout_s is None
     with pytest.raises(ConfigError, match="timeout_s"):
         _component(process_id, {"pid": "id"}, timeout_s=0)
+
+
+class UnloadableOracle(PythonOracle):
+    """An oracle that a worker process cannot load (as if a library were missing there)."""
+
+    def __setstate__(self, state):
+        raise ImportError("tblite is not installed in the worker environment")
+
+
+def test_an_oracle_the_worker_cannot_load_stops_the_objective():
+    objective = Objective.from_config({"components": [
+        {"kind": "oracle", "params": {"oracle": "python", "property": "carbons", "options": {
+            "function": f"{__name__}:hang_on_benzene", "properties": {"carbons": "count"}}},
+         "desirability": {"kind": "sigmoid", "center": 1, "scale": 1}},
+    ]})  # fmt: skip
+    objective.components[0].oracle.__class__ = UnloadableOracle
+    with objective, pytest.raises(WorkerStartError, match="loading the oracle"):
+        objective(["CCO", "CCN"])  # not two molecules recorded as failed
+
+
+def test_a_molecule_whose_idle_worker_died_is_tried_again(closing):
+    component = closing(process_id, {"pid": "id"})
+    first, _ = component.values([None], ["CCO"])
+    os.kill(int(first[0]), signal.SIGKILL)  # e.g. the OOM killer, between two rounds
+    values, reasons = component.values([None] * 2, ["CCN", "CCC"])
+    assert np.isfinite(values).all() and reasons == ["", ""]
+
+
+def test_a_used_component_can_be_copied_and_the_copy_starts_its_own_worker(closing):
+    component = closing(process_id, {"pid": "id"})
+    first, _ = component.values([None], ["CCO"])
+    copy = pickle.loads(pickle.dumps(component))
+    second, _ = copy.values([None], ["CCO"])
+    copy.close()
+    assert first[0] != second[0]

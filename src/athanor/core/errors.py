@@ -46,6 +46,11 @@ class NotFittedError(AthanorError):
     """A model or calibrator was used before `fit`."""
 
 
+class WorkerStartError(AthanorError):
+    """A worker process died while loading the oracle (a broken installation, or an oracle
+    defined where a new process cannot import it), not a molecule's failure."""
+
+
 class UnsupportedError(AthanorError):
     """A requested feature or option is not available (e.g. an optional extra not installed)."""
 

@@ -24,17 +24,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from athanor.core.errors import AthanorError, ConfigError
+from athanor.core.errors import ConfigError, WorkerStartError
 from athanor.core.records import Evaluation
 from athanor.execution.tasks import Outcome, Task, timeout_evaluation
 from athanor.execution.worker import READY, serve
 from athanor.oracles.base import Oracle
 
 log = logging.getLogger(__name__)
-
-
-class WorkerStartError(AthanorError):
-    """A worker process died while loading the oracle (a broken installation, not a molecule)."""
 
 
 @dataclass

@@ -73,6 +73,10 @@ class Component:
                 log.debug("component %s failed on %s: %s", self.kind, smiles[i], error)
         return out, reasons
 
+    def close(self) -> None:
+        """Release what the component holds (worker processes); the base class holds none.
+        A later call may start them again."""
+
 
 def register_component(kind: str) -> Callable[[type[Component]], type[Component]]:
     """Class decorator: make a component available as ``kind`` in objective configs."""

@@ -18,7 +18,7 @@ from rdkit import Chem
 
 from athanor.chem.parse import parse_molecule
 from athanor.core.config import validate_config
-from athanor.core.errors import ConfigError, MoleculeError
+from athanor.core.errors import ConfigError, MoleculeError, StoreError, WorkerStartError
 from athanor.core.labels import unique_labels
 from athanor.objectives.aggregate import aggregate
 from athanor.objectives.cache import ScoringCache
@@ -85,16 +85,29 @@ def _parse(text: str) -> _Parsed:
     return _Parsed(Chem.MolToSmiles(mol), mol)
 
 
+# errors of the set-up, not of a molecule: scoring them per molecule would record every
+# molecule of the campaign as failed
+SETUP_ERRORS = (ConfigError, StoreError, WorkerStartError)
+
+
 def _safe_values(component: Component, mols: list, keys: list[str]):
-    """A component's values; if the batch call raises, retry molecule by molecule."""
+    """A component's values; if the batch call raises, retry molecule by molecule.
+
+    Raises:
+        ConfigError, StoreError, WorkerStartError: problems of the set-up, not of a molecule.
+    """
     try:
         return component.values(mols, keys)
+    except SETUP_ERRORS:
+        raise
     except Exception as error:
         log.debug("component %s failed on a batch (%s); scoring one by one", component.kind, error)
     values, reasons = np.full(len(mols), np.nan), [""] * len(mols)
     for i, (mol, key) in enumerate(zip(mols, keys, strict=True)):
         try:
             values[i] = component.values([mol], [key])[0][0]
+        except SETUP_ERRORS:
+            raise
         except Exception as error:
             reasons[i] = f"{component.kind}: {type(error).__name__}: {error}"
     return values, reasons
@@ -129,6 +142,18 @@ class Objective:
         if isinstance(config, dict):
             config = validate_config(ObjectiveConfig, config)
         return cls(config)
+
+    def close(self) -> None:
+        """Stop the worker processes of the components (oracle calls); the objective
+        still scores afterwards, starting them again when needed."""
+        for component in self.components + [c.component for c in self.constraints]:
+            component.close()
+
+    def __enter__(self) -> Objective:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     @property
     def value_labels(self) -> list[str]:

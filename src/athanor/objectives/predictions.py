@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # an hour bounds a hung calculation yet lets a long DFT call finish; it lies above the command
 # oracle's own 600 s default, whose limit (cleaner: it reports the program's output) fires first
 DEFAULT_ORACLE_TIMEOUT_S = 3600.0
+# a molecule whose worker died (a crash, or killed while idle) is tried this often in all
+CRASH_ATTEMPTS = 2
 
 
 class SurrogateParams(StrictModel):
@@ -112,7 +114,10 @@ class OracleComponent(Component):
     The calls run in one worker process of the execution engine (`athanor.execution`), started
     at the first `values` call and kept until `close` (or until the component is garbage
     collected): a hung call is killed with the programs it started, a crash kills only the
-    worker, and a fresh worker takes the next molecule.
+    worker, and a fresh worker takes the next molecule. A molecule whose worker died is tried
+    again once (`CRASH_ATTEMPTS`); an oracle the worker cannot load raises `WorkerStartError`
+    for the whole objective. Scripts that score with oracle components need the
+    ``if __name__ == "__main__":`` guard, as the worker process imports the main module.
     """
 
     Params = OracleParams
@@ -142,6 +147,10 @@ class OracleComponent(Component):
                 )
         return out, reasons
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy (pickle, deepcopy) starts its own worker when it first scores."""
+        return self.__dict__ | {"_executor": None, "_finalizer": None}
+
     def close(self) -> None:
         """Stop the worker process (a later `values` call starts a new one)."""
         if self._finalizer is not None:
@@ -165,7 +174,11 @@ class OracleComponent(Component):
                 executor.submit(Task(key, text))
             while len(evaluations) < len(smiles):
                 for outcome in executor.poll(POLL_INTERVAL_S):
-                    evaluations[outcome.task.key] = outcome.evaluation
+                    task = outcome.task
+                    if outcome.transient and task.attempt < CRASH_ATTEMPTS:  # a dead worker
+                        executor.submit(Task(task.key, task.smiles, task.attempt + 1))
+                    else:
+                        evaluations[task.key] = outcome.evaluation
         except BaseException:
             self.close()
             raise

@@ -128,8 +128,11 @@ class TrialObjective:
         self.metric = metric
         self.with_cost = with_cost
         self.seed = seed
-        seeded = "seed" in model_parameters(model) and "seed" not in space.fixed
+        chosen = space.fixed | (space.ranges or {})
+        seeded = "seed" in model_parameters(model) and "seed" not in chosen
         self.n_fits = n_fits if seeded else 1
+        if self.n_fits < n_fits:
+            logger.warning("trial_seeds = %d ignored: the model's seed is not free", n_fits)
 
     def __call__(self, trial: optuna.Trial) -> float | tuple[float, float]:
         params = self.space.sample(trial)
@@ -139,7 +142,7 @@ class TrialObjective:
             on_epoch = None if self.with_cost or k else pruning_callback(trial)
             seconds += fit_model(model, self.data, on_epoch)
             errors.append(error_on(model, self.data.held_out(), self.metric))
-        error = float(np.mean(errors))
+        error, seconds = float(np.mean(errors)), seconds / self.n_fits  # a fit's cost
         trial.set_user_attr("fit_seconds", seconds)
         if self.n_fits > 1:
             trial.set_user_attr("fit_errors", errors)

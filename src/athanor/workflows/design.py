@@ -171,11 +171,12 @@ class DesignCampaign:
     def run(self) -> DesignStatus:
         """Run rounds until the budget (or `max_rounds`) is spent; return the final status."""
         empty = 0
-        while not self._done(self.store.selections_frame(self.run_id)):
-            empty = 0 if self.step() else empty + 1
-            if empty == MAX_EMPTY_ROUNDS:
-                log.warning("no new valid molecule in %d rounds: stopping", empty)
-                break
+        with self.objective:  # its oracle workers stop with the run, however it ends
+            while not self._done(self.store.selections_frame(self.run_id)):
+                empty = 0 if self.step() else empty + 1
+                if empty == MAX_EMPTY_ROUNDS:
+                    log.warning("no new valid molecule in %d rounds: stopping", empty)
+                    break
         self.store.finish_run(self.run_id)
         return self.status()
 

@@ -98,7 +98,10 @@ class DesignConfig(StrictModel):
                   "constraints": self.objective.constraints}  # fmt: skip
         for where, items in tables.items():
             for index, item in enumerate(items):
-                if item.get("kind") == "surrogate" and not item.get("params", {}).get("model"):
+                params = item.get("params")  # not a table: its own check says so later
+                if item.get("kind") == "surrogate" and not (
+                    isinstance(params, dict) and params.get("model")
+                ):
                     raise ValueError(
                         f"objective.{where}[{index}]: a 'surrogate' component needs "
                         "params.model, the directory of a saved model (a closed loop trains "
