@@ -12,39 +12,50 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from athanor.execution.tasks import timeout_limit
 from athanor.store.schema import evaluations
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from athanor.store import Store
 
 
-def _final_results(store: Store, fingerprint: str) -> list[tuple[int, str, str]]:
-    """(molecule id, status, message) of every final (non-transient) attempt of an oracle."""
+def _final(fingerprint: str) -> ColumnElement[bool]:
+    """The final (non-transient) attempts of an oracle."""
+    return and_(evaluations.c.fingerprint == fingerprint, evaluations.c.transient == 0)
+
+
+def _retryable_timeouts(
+    connection: Connection, fingerprint: str, timeout_s: float | None
+) -> list[str]:
+    """Messages of an oracle's final timeouts under a per-call limit below `timeout_s` (any
+    limit if None): a few distinct ones, one per limit and way of stopping a call."""
     columns = evaluations.c
-    query = select(columns.molecule_id, columns.status, columns.message).where(
-        columns.fingerprint == fingerprint, columns.transient == 0
+    query = (
+        select(columns.message)
+        .distinct()
+        .where(_final(fingerprint), columns.status == "timeout")
+        # only messages that can state a limit: the oracles' own timeouts may vary in wording
+        .where(columns.message.contains("s per-call timeout"))
     )
-    with store.engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(query)]
-
-
-def _worth_again(status: str, message: str, timeout_s: float | None, retry_failed: bool) -> bool:
-    """Whether one final result leaves the molecule to compute under the new conditions."""
-    if status == "ok":
-        return False
-    if retry_failed:
-        return True
-    limit = timeout_limit(message) if status == "timeout" else None
-    return limit is not None and (timeout_s is None or timeout_s > limit)
+    limits = {message: timeout_limit(message) for message in connection.scalars(query)}
+    return [
+        message
+        for message, limit in limits.items()
+        if limit is not None and (timeout_s is None or timeout_s > limit)
+    ]
 
 
 def rerun_ids(
     store: Store, fingerprint: str, *, timeout_s: float | None, retry_failed: bool = False
 ) -> set[int]:
     """Molecules with a final result for `fingerprint` that a run should compute again.
+
+    The database does the selection, so memory grows with the molecules chosen, not with the
+    results stored.
 
     Args:
         store: the project store.
@@ -55,8 +66,19 @@ def rerun_ids(
     Returns:
         Ids of the molecules without a success whose every final result is worth retrying.
     """
-    again: dict[int, bool] = {}
-    for molecule_id, status, message in _final_results(store, fingerprint):
-        worth = _worth_again(status, message, timeout_s, retry_failed)
-        again[molecule_id] = again.get(molecule_id, True) and worth
-    return {molecule_id for molecule_id, worth in again.items() if worth}
+    columns = evaluations.c
+    with store.engine.connect() as connection:
+        if retry_failed:
+            worth = columns.status != "ok"
+        else:
+            messages = _retryable_timeouts(connection, fingerprint, timeout_s)
+            if not messages:
+                return set()
+            worth = and_(columns.status == "timeout", columns.message.in_(messages))
+        query = (
+            select(columns.molecule_id)
+            .where(_final(fingerprint))
+            .group_by(columns.molecule_id)
+            .having(func.min(case((worth, 1), else_=0)) == 1)  # every final result is worth it
+        )
+        return set(connection.scalars(query))

@@ -3,8 +3,10 @@
 Typical use: replay a published screen (e.g. the Enamine 10k docking scores) as if each score
 were computed on demand, so that an active-learning campaign can be benchmarked for free. The
 table's SMILES are standardised like the store's, so lookups match canonical SMILES; a
-molecule that is not in the table is a per-item failure. The file's SHA-256 is part of the
-fingerprint: editing the table gives a new oracle.
+molecule that is not in the table is a per-item failure. A pool imported with other
+standardiser options (canonical tautomers, no stereo, a larger size limit) has other canonical
+SMILES: give the table the same options (``standardizer``), or its lookups miss. The file's
+SHA-256 is part of the fingerprint: editing the table gives a new oracle.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from athanor.chem import standardize_many
+from athanor.chem import StandardizerOptions, standardize_many
 from athanor.core.config import StrictModel
 from athanor.core.errors import InputDataError
 from athanor.core.records import Molecule
@@ -37,12 +39,16 @@ class TableParameters(StrictModel):
         smiles_column: column holding the molecules.
         columns: value columns to return (default: every numeric column).
         units: unit of each value column (default ``"1"``).
+        standardizer: how the table's SMILES become lookup keys: the options the molecules
+            looked up were standardised with, e.g. those their data set was imported with
+            (``Store.dataset(name).standardizer``); None for the defaults.
     """
 
     path: str
     smiles_column: str = "smiles"
     columns: tuple[str, ...] | None = None
     units: dict[str, str] = Field(default_factory=dict)
+    standardizer: StandardizerOptions | None = None
 
 
 def read_table(path: Path):
@@ -105,8 +111,13 @@ class TableOracle(Oracle):
         return {name: self.parameters.units.get(name, "1") for name in self._columns}
 
     def identity(self) -> dict[str, Any]:
+        identity = super().identity()
+        options = identity["parameters"].pop("standardizer")
+        if options is not None:  # left out when unset: older tables keep their fingerprint
+            elements = sorted(options["allowed_elements"])  # a set's order varies by process
+            identity["parameters"]["standardizer"] = {**options, "allowed_elements": elements}
         digest = hashlib.sha256(self._path.read_bytes()).hexdigest()
-        return {**super().identity(), "table_sha256": digest}
+        return {**identity, "table_sha256": digest}
 
     def _build_lookup(self) -> tuple[dict[str, int], np.ndarray]:
         """Canonical SMILES -> row of a float array of shape (n_rows, n_columns) (compact to
@@ -114,7 +125,9 @@ class TableOracle(Oracle):
         frame = read_table(self._path)
         smiles = frame[self.parameters.smiles_column].astype(str).tolist()
         index: dict[str, int] = {}
-        molecules = standardize_many(smiles, progress=len(smiles) >= PROGRESS_ROWS)
+        molecules = standardize_many(
+            smiles, options=self.parameters.standardizer, progress=len(smiles) >= PROGRESS_ROWS
+        )
         for row, molecule in enumerate(molecules):
             if isinstance(molecule, Molecule):
                 index.setdefault(molecule.smiles, row)

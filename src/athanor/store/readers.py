@@ -7,12 +7,13 @@ row, so that errors can point at the line a chemist would open in an editor.
 from __future__ import annotations
 
 import gzip
-import string
+import io
+import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ import pandas as pd
 from athanor.core.errors import InputDataError
 
 MOLBLOCK_COLUMN = "molblock"
+COUNT_BATCH = 10_000  # records held at a time while counting
 FORMATS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -65,11 +67,16 @@ def detect_format(path: Path) -> str:
     return fmt
 
 
-def _open_text(path: Path):
-    """UTF-8 text (what pandas reads too), gunzipped on the fly for ``.gz``."""
+def _open_text(path: Path, newline: str | None = None):
+    """UTF-8 text (what pandas reads too), gunzipped on the fly for ``.gz``.
+
+    Args:
+        path: the file.
+        newline: as for `open`; ``""`` keeps line endings as they are in the file.
+    """
     if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, encoding="utf-8")
+        return gzip.open(path, "rt", encoding="utf-8", newline=newline)
+    return open(path, encoding="utf-8", newline=newline)
 
 
 @contextmanager
@@ -96,34 +103,60 @@ def _readable(path: Path, fmt: str) -> Iterator[None]:
         raise InputDataError(f"{path.name}: cannot read as {kind}: {error}") from None
 
 
-def _record_starts(lines: Iterator[str], separator: str) -> Iterator[int]:
-    """1-based line where each record (the header first) of a delimited file starts.
+def _record_batches(
+    lines: Iterable[str], separator: str, size: int
+) -> Iterator[tuple[list[int], list[str]]]:
+    """Records of a delimited file, the header alone then `size` at a time: the 1-based line
+    where each starts, and its text.
 
-    As pandas does, lines of only whitespace are skipped and a quoted field may span lines.
+    As pandas does, blank lines (of spaces and tabs only) are skipped and a quoted field may
+    span lines.
     """
-    blank = string.whitespace.replace(separator, "")
-    quoted = False
+    blank = " \t\r\n".replace(separator, "")  # pandas' whitespace; a tab separates in TSV
+    starts: list[int] = []
+    texts: list[str] = []
+    open_record: list[str] = []  # the lines so far of a record inside a quoted field
+    limit = 1
     for number, line in enumerate(lines, start=1):
-        if not quoted and line.strip(blank):
-            yield number
-        if '"' in line:
-            quoted = _ends_quoted(line, separator, quoted)
+        if open_record:
+            open_record.append(line)
+            if '"' not in line or _ends_quoted(line, separator, True):
+                continue
+            texts.append("".join(open_record))
+            open_record = []
+        elif line.isspace() and not line.strip(blank):  # isspace first: fast, no copy
+            continue
+        elif '"' in line and _ends_quoted(line, separator, False):
+            starts.append(number)
+            open_record = [line]
+            continue
+        else:
+            starts.append(number)
+            texts.append(line)
+        if len(texts) == limit:
+            yield starts, texts
+            starts, texts, limit = [], [], size
+    if open_record:  # a quote never closed: pandas names the error
+        texts.append("".join(open_record))
+    if texts:
+        yield starts, texts
 
 
 def _ends_quoted(line: str, separator: str, quoted: bool) -> bool:
     """Whether `line` ends inside a quoted field; `quoted`: whether it starts inside one.
 
     A quote opens a field only at its start (elsewhere it is a literal character) and a
-    doubled quote inside a quoted field stands for one quote.
+    doubled quote inside a quoted field stands for one quote. Jumps from quote to quote.
     """
-    at_field_start, just_closed = not quoted, False
-    for char in line:
-        if quoted:
-            quoted, just_closed = char != '"', char == '"'
-            continue
-        if char == '"' and (at_field_start or just_closed):
-            quoted = True
-        at_field_start, just_closed = char == separator, False
+    position = 0
+    while (found := line.find('"', position)) >= 0:
+        position = found + 1
+        if not quoted:
+            quoted = found == 0 or line[found - 1] == separator
+        elif line.startswith('"', position):  # a doubled quote: still inside
+            position += 1
+        else:
+            quoted = False
     return quoted
 
 
@@ -140,25 +173,75 @@ def count_records(path: Path, fmt: str) -> int | None:
             return sum(1 for line in handle if line.startswith("$$$$"))
         if fmt == "smi":
             return sum(1 for line in handle if line.strip())
-        return max(sum(1 for _ in _record_starts(handle, _separator(fmt))) - 1, 0)
+        batches = _record_batches(handle, _separator(fmt), COUNT_BATCH)
+        return max(sum(len(texts) for _, texts in batches) - 1, 0)
 
 
 def _separator(fmt: str) -> str:
     return "\t" if fmt == "tsv" else ","
 
 
+_PANDAS_POSITION = re.compile(r"\b(line|row) (\d+)")
+
+
+def _with_file_lines(message: str, record_lines: list[int]) -> str:
+    """A pandas error message on a chunk, its record numbers replaced by file lines.
+
+    pandas counts the records of the text it parses from the header: ``line`` from 1,
+    ``row`` from 0; `record_lines` holds the file line of each of them.
+    """
+
+    def file_line(match: re.Match) -> str:
+        index = int(match[2]) - (match[1] == "line")
+        return f"line {record_lines[index]}" if 0 <= index < len(record_lines) else match[0]
+
+    return _PANDAS_POSITION.sub(file_line, message)
+
+
+def _parse_records(
+    header: tuple[list[int], list[str]],
+    lines: list[int],
+    texts: list[str],
+    separator: str,
+    options: dict,
+) -> pd.DataFrame:
+    """Records (`texts`, starting on `lines`) as a DataFrame: pandas parses them below the
+    header (its line and text).
+
+    Raises:
+        pd.errors.ParserError: a malformed record, named by its file line.
+    """
+    record_lines = header[0] + lines
+    try:
+        frame = pd.read_csv(io.StringIO(header[1][0] + "".join(texts)), sep=separator, **options)
+    except pd.errors.ParserError as error:
+        raise pd.errors.ParserError(_with_file_lines(str(error), record_lines)) from None
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas made the extra first fields an index
+        fields = len(frame.columns)
+        raise pd.errors.ParserError(  # worded as pandas words the error on a later row
+            f"Error tokenizing data. C error: Expected {fields} fields in line"
+            f" {record_lines[1]}, saw {fields + frame.index.nlevels}\n"
+        )
+    return frame
+
+
 def _read_delimited(path: Path, fmt: str, chunk_size: int, text: bool) -> Iterator[RecordChunk]:
-    """Chunks of a CSV/TSV file, each row with the line it starts on (blank lines skipped)."""
+    """Chunks of a CSV/TSV file, each row with the line it starts on (blank lines skipped).
+
+    One pass over the file: `_record_batches` cuts it into records, which pandas parses a chunk
+    at a time below the header, so each chunk has pandas' columns and types (guessed per chunk
+    unless `text`). A file with a header only gives one empty chunk.
+    """
     separator = _separator(fmt)
     options = {"dtype": str, "keep_default_na": False} if text else {}
     start = 0
-    with _readable(path, fmt), _open_text(path) as handle:
-        starts = _record_starts(handle, separator)
-        next(starts, None)  # the header
-        for frame in pd.read_csv(path, sep=separator, chunksize=chunk_size, **options):
-            lines = list(islice(starts, len(frame)))
-            yield RecordChunk(start, lines, frame.reset_index(drop=True))
-            start += len(frame)
+    with _readable(path, fmt), _open_text(path, newline="") as handle:
+        batches = _record_batches(handle, separator, chunk_size)
+        header = next(batches, ([0], [""]))  # none: pandas reports the file as empty
+        for lines, texts in chain([next(batches, ([], []))], batches):
+            frame = _parse_records(header, lines, texts, separator, options)
+            yield RecordChunk(start, lines, frame)
+            start += len(lines)
 
 
 def _read_smiles_list(path: Path, chunk_size: int) -> Iterator[RecordChunk]:
