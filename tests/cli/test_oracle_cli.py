@@ -133,3 +133,24 @@ def test_failed_molecules_are_computed_again_only_with_retry_failed(tmp_path, ca
     assert main(args) == 0 and "2 already done" in capsys.readouterr().out
     assert main([*args, "--retry-failed"]) == 0
     assert "ok 2, failed 0" in capsys.readouterr().out
+
+
+def test_a_table_oracle_on_a_stored_data_set_takes_its_import_options(tmp_path, capsys):
+    scores = tmp_path / "scores.csv"
+    scores.write_text("smiles,score\nOc1ccccn1,1.0\nCCO,3.0\n")  # a hydroxypyridine tautomer
+    project = ["--project", str(tmp_path)]
+    assert main(["data", "import", str(scores), "--name", "pool", "--tautomer", *project]) == 0
+    run = ["oracle", "run", "table", "--param", f"path={scores}", "--no-progress", *project]
+    assert main([*run, "--dataset", "pool"]) == 0  # stored as the pyridone: found all the same
+    assert "ok 2, failed 0, timeout 0" in capsys.readouterr().out
+
+
+def test_a_default_import_leaves_the_table_oracle_fingerprint(tmp_path, capsys):
+    scores = tmp_path / "scores.csv"
+    scores.write_text("smiles,score\nCCO,3.0\n")
+    project = ["--project", str(tmp_path)]
+    assert main(["data", "import", str(scores), "--name", "pool", *project]) == 0
+    run = ["oracle", "run", "table", "--param", f"path={scores}", "--no-progress", *project]
+    assert main([*run, "--input", str(scores)]) == 0
+    assert main([*run, "--dataset", "pool"]) == 0
+    assert "1 already done" in capsys.readouterr().out  # the same oracle: nothing recomputed

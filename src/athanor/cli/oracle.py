@@ -50,6 +50,24 @@ def _input_smiles(store, path: str | None, dataset: str | None, column: str | No
     return frame[column].fillna("").astype(str).tolist()
 
 
+def _with_pool_options(name: str, parameters: dict, store, dataset: str | None) -> dict:
+    """An oracle that standardises SMILES itself (``table``) and has no ``standardizer`` set
+    takes the options the store's data set `dataset` was imported with, so that its keys are
+    those of the stored molecules."""
+    from athanor.chem import StandardizerOptions
+    from athanor.oracles import oracle_class
+
+    accepts = "standardizer" in oracle_class(name).Parameters.model_fields
+    if not accepts or "standardizer" in parameters or dataset is None:
+        return parameters
+    if dataset not in set(store.list_datasets()["name"]):
+        return parameters
+    options = StandardizerOptions(**store.dataset(dataset).standardizer)
+    if options == StandardizerOptions():  # the defaults: the oracle's fingerprint stays
+        return parameters
+    return parameters | {"standardizer": options}
+
+
 def _dataset_smiles(store, name: str) -> list[str]:
     from athanor.datasets import dataset_info, list_datasets, load_dataset
 
@@ -117,8 +135,9 @@ def run(
     from athanor.oracles import make_oracle
     from athanor.store import Store
 
-    model = make_oracle(name, **parameters_from(settings, config))
+    parameters = parameters_from(settings, config)
     with Store.open(project) as store:
+        model = make_oracle(name, **_with_pool_options(name, parameters, store, dataset))
         smiles = _input_smiles(store, input_path, dataset, smiles_column)[:limit]
         pool = make_executor(executor, workers, address=address, timeout_s=timeout)
         retry = RetryPolicy(max_attempts=max_attempts)
