@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from rdkit import Chem, rdBase
 from tqdm.auto import tqdm
 
 from athanor.chem import standardize_many
+from athanor.chem.parse import canonical_smiles
 from athanor.core.records import Molecule
 from athanor.execution.local import LocalExecutor
 from athanor.execution.reruns import rerun_ids
@@ -55,13 +55,6 @@ class RetryPolicy:
         return self.backoff_s * 2 ** (attempt - 1)
 
 
-def _rdkit_canonical(text: str) -> str | None:
-    """RDKit's canonical SMILES of `text`, without standardisation; None if unparsable."""
-    with rdBase.BlockLogs():
-        mol = Chem.MolFromSmiles(text)
-    return None if mol is None else Chem.MolToSmiles(mol)
-
-
 def _stored_ids(texts: list[str], store: Store) -> dict[str, tuple[int, str]]:
     """Inputs already in the store: text -> (molecule id, canonical SMILES).
 
@@ -71,7 +64,7 @@ def _stored_ids(texts: list[str], store: Store) -> dict[str, tuple[int, str]]:
     SMILES fast (~0.2 ms instead of ~5 ms per molecule).
     """
     found = {text: (key, text) for text, key in store.molecule_ids(texts).items()}
-    canonical = {t: c for t in texts if t not in found and (c := _rdkit_canonical(t))}
+    canonical = {t: c for t in texts if t not in found and (c := canonical_smiles(t))}
     by_canonical = store.molecule_ids(list(canonical.values()))
     found.update({t: (by_canonical[c], c) for t, c in canonical.items() if c in by_canonical})
     return found
