@@ -78,3 +78,33 @@ def test_truncated_table_is_a_store_error_naming_the_file(store):
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(StoreError, match=re.escape(f"stored table 'marker' ({path})")):
         store.read_table("marker")
+
+
+@pytest.mark.parametrize(
+    ("edited", "message"),
+    [
+        (
+            "smiles,y\nCCN,1\nCCC,2\nCCCC,3\n",
+            r"line 2 is 'CCN', but an earlier import stored 'CCO'",
+        ),
+        ("smiles,y\nCCO,1\n", "the file has 1 records, but an earlier import stored 2"),
+    ],
+    ids=["edited-row", "shorter"],
+)
+def test_reimport_of_an_edited_file_is_refused_not_mixed(store, tmp_path, edited, message):
+    path = tmp_path / "grow.csv"
+    path.write_text("smiles,y\nCCO,1\nCCC,2\n")
+    import_file(store, path, progress=False)
+    path.write_text(edited)
+    with pytest.raises(InputDataError, match=message):
+        import_file(store, path, progress=False)
+    assert store.dataset_frame("grow")["smiles"].tolist() == ["CCO", "CCC"]  # untouched
+
+
+def test_reimport_of_a_grown_file_adds_only_the_new_rows(store, tmp_path):
+    path = tmp_path / "grow.csv"
+    path.write_text("smiles,y\nCCO,1\nCCC,2\n")
+    import_file(store, path, progress=False)
+    path.write_text("smiles,y\nCCO,1\nCCC,2\nCCCC,3\n")
+    report = import_file(store, path, progress=False)
+    assert (report.resumed_from, report.rows) == (2, 3)

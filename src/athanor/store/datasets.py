@@ -210,6 +210,16 @@ class DatasetsMixin:
         with self.engine.connect() as connection:
             return connection.execute(query).scalar_one()
 
+    def stored_inputs(self, dataset_id: int, start: int, stop: int) -> dict[int, str]:
+        """Record index -> input text (SMILES or mol block) of the stored records in
+        [start, stop)."""
+        columns = dataset_rows.c
+        query = select(columns.row, columns.input).where(
+            columns.dataset_id == dataset_id, columns.row >= start, columns.row < stop
+        )
+        with self.engine.connect() as connection:
+            return dict(connection.execute(query).tuples().all())
+
     def list_datasets(self) -> pd.DataFrame:
         """name, source, rows, valid, invalid, molecules (unique), created_at per data set."""
         is_ok = case((dataset_rows.c.status == "ok", 1), else_=0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -90,13 +90,20 @@ def _check_columns(columns: Sequence[str], wanted: Sequence[str]) -> None:
         raise InputDataError(f"column(s) {missing} not in the input (columns: {list(columns)})")
 
 
+def _input_texts(frame, smiles_column: str) -> list[str]:
+    """The molecule column as text, "" for an empty cell."""
+    column = frame[smiles_column]
+    return column.astype(str).where(column.notna(), "").tolist()
+
+
 def _dataset_rows(chunk: RecordChunk, results, smiles_column: str, conditions) -> list[DatasetRow]:
     records = chunk.frame.to_dict("records")
+    texts = _input_texts(chunk.frame, smiles_column)
     return [
         DatasetRow(
             row=chunk.start + i,
             line=chunk.lines[i],
-            input=str(record.get(smiles_column) or ""),
+            input=texts[i],
             result=result,
             conditions={c: record.get(c) for c in conditions},
             extra={k: v for k, v in record.items() if k != MOLBLOCK_COLUMN},
@@ -105,16 +112,57 @@ def _dataset_rows(chunk: RecordChunk, results, smiles_column: str, conditions) -
     ]
 
 
-def _work(chunks: Iterator[RecordChunk], skip: int, smiles_column: str):
-    """Pairs (piece, texts) for records not stored yet, in pieces of `WORKER_CHUNK`."""
+def _work(
+    chunks: Iterator[RecordChunk], skip: int, smiles_column: str, stored: _Stored | None = None
+):
+    """Pairs (piece, texts) for records not stored yet, in pieces of `WORKER_CHUNK`; the
+    first `skip` records, stored by an earlier run, are checked against what it `stored`.
+
+    Raises:
+        InputDataError: the file changed since the earlier run (an edited record, or fewer
+            records than were stored).
+    """
+    read = 0
     for chunk in chunks:
-        if chunk.start + len(chunk.frame) <= skip:
-            continue
-        for begin in range(max(skip - chunk.start, 0), len(chunk.frame), WORKER_CHUNK):
-            frame = chunk.frame.iloc[begin : begin + WORKER_CHUNK].reset_index(drop=True)
+        frame = chunk.frame
+        texts = _input_texts(frame, smiles_column)
+        done = min(max(skip - chunk.start, 0), len(frame))
+        if done and stored is not None:
+            _check_stored(chunk, texts[:done], stored(chunk.start, chunk.start + done))
+        read = chunk.start + len(frame)
+        for begin in range(done, len(frame), WORKER_CHUNK):
+            piece = frame.iloc[begin : begin + WORKER_CHUNK].reset_index(drop=True)
             lines = chunk.lines[begin : begin + WORKER_CHUNK]
-            texts = frame[smiles_column].astype(str).where(frame[smiles_column].notna(), "")
-            yield RecordChunk(chunk.start + begin, lines, frame), texts.tolist()
+            yield (
+                RecordChunk(chunk.start + begin, lines, piece),
+                texts[begin : begin + WORKER_CHUNK],
+            )
+    if read < skip:
+        raise InputDataError(
+            f"the file has {read} records, but an earlier import stored {skip}: it changed "
+            f"since; import it again with --replace{_CHANGED_HINT}"
+        )
+
+
+_Stored = Callable[[int, int], dict[int, str]]  # (start, stop) -> record index -> input
+_CHANGED_HINT = " (or under another --name)"
+
+
+def _check_stored(chunk: RecordChunk, texts: list[str], stored: dict[int, str]) -> None:
+    """Raise if a record differs from the input the earlier run stored for it."""
+    for offset, text in enumerate(texts):
+        old = stored.get(chunk.start + offset)
+        if old != text and not (text == "" and old == "nan"):  # how older imports kept a blank
+            raise InputDataError(
+                f"line {chunk.lines[offset]} is {_excerpt(text)!r}, but an earlier import "
+                f"stored {_excerpt(old or '')!r} there: the file changed since; import it "
+                f"again with --replace{_CHANGED_HINT}"
+            )
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass
@@ -201,7 +249,8 @@ def import_file(
     if n_jobs is None:
         n_jobs = os.cpu_count() or 1 if (source.total or 0) > 4 * WORKER_CHUNK else 1
     worker = partial(standardize_or_failure, options=options)
-    work = _work(source.chunks(), report.resumed_from, source.smiles_column)
+    stored = partial(store.stored_inputs, header.id)
+    work = _work(source.chunks(), report.resumed_from, source.smiles_column, stored)
     started = time.perf_counter()
     with _progress(source.total, report.resumed_from, f"import {name}", progress) as bar:
         for piece, results in imap_chunks(worker, work, n_jobs=n_jobs):
