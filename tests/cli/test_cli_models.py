@@ -91,7 +91,8 @@ def test_evaluate_prints_the_models_by_splits_table(esol_csv, tmp_path, capsys):
     ("args", "message"),
     [
         (["--target", "nope"], "column(s) ['nope'] not in the data"),
-        (["--target", TARGET, "--param", "n_trees=3"], "n_trees"),
+        (["--target", TARGET, "--param", "n_trees=3"], "no parameter(s) ['n_trees']"),
+        (["--target", TARGET, "--param", "n_estimators=abc"], "n_estimators = 'abc' is not"),
         (["--target", TARGET, "--split", "fixed:scaffold"], "a fixed split needs a shipped"),
     ],
 )

@@ -324,3 +324,19 @@ def test_an_enumerated_pool_whose_import_was_killed_resumes(tmp_path):
         import_file(store, path, name=dataset, smiles_column="smiles", progress=False)
         full.to_csv(path, index=False)
         assert len(build_pool(store, pool)) == full["smiles"].nunique()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("{ n_estimator = 20 }", r"no parameter\(s\) \['n_estimator'\]; its parameters: .*n_est"),
+        ('{ n_estimators = "ten" }', "n_estimators = 'ten' is not a number"),
+    ],
+)
+def test_bad_surrogate_parameters_fail_before_any_oracle_call(tmp_path, params, message):
+    path = _write_campaign(tmp_path)
+    path.write_text(
+        path.read_text().replace("params = { n_estimators = 50 }", f"params = {params}")
+    )
+    with Store.open(tmp_path) as store, pytest.raises(ConfigError, match=message):
+        ScreeningCampaign.open(store, load_screening_config(path))

@@ -78,6 +78,13 @@ def parse_molecule(text: str, fmt: MoleculeFormat = "auto") -> Chem.Mol:
         raise MoleculeError(FailureReason.EMPTY, "empty molecule input")
     text = text.strip() if "\n" not in text.strip() else text
     fmt = _detect_format(text) if fmt == "auto" else fmt
+    if fmt == "smiles" and any(space in text for space in " \t"):
+        # RDKit reads what follows a space as the molecule's name: 'c1ccccc1 Cl' is benzene
+        raise MoleculeError(
+            FailureReason.UNPARSABLE,
+            f"whitespace inside the SMILES '{_excerpt(text)}' (a name, or a tab-separated "
+            "file read as CSV?)",
+        )
     mol = _read(text, fmt, sanitize=True)
     if mol is None:
         raise _diagnose(text, fmt)

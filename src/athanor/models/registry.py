@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from importlib import import_module
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from athanor.core.errors import ConfigError
 
@@ -44,6 +45,28 @@ def surrogate_class(name: str) -> type:
             f"unknown model {name!r}; choose one of: {', '.join(sorted(_SURROGATES))}"
         )
     return _SURROGATES[name]
+
+
+def make_surrogate(name: str, params: dict[str, Any]):
+    """An unfitted surrogate from configuration parameters, checked before anything runs.
+
+    Raises:
+        ConfigError: an unknown model, a parameter it does not have (naming the ones it
+            has), or text where the parameter is a number.
+    """
+    cls = surrogate_class(name)
+    signature = {k: v for k, v in inspect.signature(cls).parameters.items() if k != "self"}
+    unknown = sorted(set(params) - set(signature))
+    if unknown:
+        raise ConfigError(
+            f"model {name!r} has no parameter(s) {unknown}; its parameters: {', '.join(signature)}"
+        )
+    for key, value in params.items():
+        default = signature[key].default
+        number = isinstance(default, int | float) and not isinstance(default, bool)
+        if number and isinstance(value, str | bool):
+            raise ConfigError(f"model {name!r}: {key} = {value!r} is not a number")
+    return cls(**params)
 
 
 def available_surrogates() -> list[str]:

@@ -13,7 +13,8 @@ import optuna
 
 from athanor.datasets.labelled import Part, SplitData
 from athanor.evaluation import mae, rmse
-from athanor.models import Surrogate, surrogate_class
+from athanor.models import Surrogate
+from athanor.models.registry import make_surrogate
 from athanor.tuning.space import SearchSpace, model_parameters
 
 if TYPE_CHECKING:  # the D-MPNN's training module loads torch
@@ -35,7 +36,7 @@ def build_model(model: str, params: dict[str, Any], seed: int) -> Surrogate:
     """An unfitted model; ``seed`` is used when the model takes one and params do not set it."""
     if "seed" in model_parameters(model):
         params = {"seed": seed, **params}
-    return surrogate_class(model)(**params)
+    return make_surrogate(model, params)
 
 
 def enqueue_current(

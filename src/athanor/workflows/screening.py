@@ -71,6 +71,7 @@ class ScreeningCampaign:
         oracle = make_oracle(config.oracle.name, **config.oracle.params)
         for objective in config.all_objectives:
             check_objective(objective, list(oracle.properties))
+        selection.make_surrogate(config, 0, config.surrogate.params)  # bad params: now
         pool = build_pool(store, config.pool)
         if len(pool) < config.loop.initial_size:
             raise ConfigError(

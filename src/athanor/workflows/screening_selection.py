@@ -74,14 +74,14 @@ def round_seed(config: ScreeningConfig, round_: int) -> int:
 def make_surrogate(config: ScreeningConfig, round_: int, params: dict[str, Any]):
     """A fresh surrogate of the configured model with ``params``, seeded per round unless
     ``params`` sets a seed."""
-    import athanor.models  # noqa: F401  (registers the built-in surrogates)
+    from athanor.models.registry import make_surrogate as make_model
     from athanor.models.registry import surrogate_class
 
-    cls = surrogate_class(config.surrogate.model)
     params = dict(params)
+    cls = surrogate_class(config.surrogate.model)
     if "seed" in inspect.signature(cls).parameters and "seed" not in params:
         params["seed"] = round_seed(config, round_)
-    return cls(**params)
+    return make_model(config.surrogate.model, params)
 
 
 def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
