@@ -154,3 +154,11 @@ def test_a_default_import_leaves_the_table_oracle_fingerprint(tmp_path, capsys):
     assert main([*run, "--input", str(scores)]) == 0
     assert main([*run, "--dataset", "pool"]) == 0
     assert "1 already done" in capsys.readouterr().out  # the same oracle: nothing recomputed
+
+
+def test_a_limit_below_one_is_refused(tmp_path, capsys):
+    molecules = tmp_path / "mols.csv"
+    molecules.write_text("smiles\nCCO\nCCN\n")
+    args = ["oracle", "run", "rdkit", "--input", str(molecules), "--project", str(tmp_path)]
+    assert main([*args, "--limit", "-1"]) != 0  # a slice would drop the last molecule
+    assert "--limit" in capsys.readouterr().err

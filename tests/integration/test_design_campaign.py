@@ -148,6 +148,8 @@ def test_changed_config_under_the_same_name_fails(store):
             r"components\[0\]: a 'surrogate' component needs params.model",
         ),
         ({"objective": {"components": [{"kind": "surrogate", "params": "m"}]}}, "params"),
+        ({"name": "../../evil"}, "cannot name a campaign: it names its report file"),
+        ({"name": ""}, "cannot name a campaign"),
     ],
 )
 def test_bad_config_fails_at_start_naming_allowed_keys(store, table, message):

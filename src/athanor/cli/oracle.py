@@ -83,7 +83,7 @@ def _dataset_smiles(store, name: str) -> list[str]:
 @click.option("--input", "input_path", type=click.Path(dir_okay=False), help="Molecule file.")
 @click.option("--dataset", help="A data set in the store (or shipped with Athanor).")
 @click.option("--smiles-column", help="Column with SMILES (default: guessed).")
-@click.option("--limit", type=int, help="Only the first N molecules.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N molecules.")
 @click.option("--param", "settings", multiple=True, help="Oracle parameter KEY=VALUE.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False), help="TOML parameters.")
 @click.option("--workers", "-w", type=int, help="Worker processes (ray: tasks in flight).")

@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import TypeVar, get_args
+from typing import Annotated, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from athanor.core.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _campaign_name(name: str) -> str:
+    """A campaign's name also names its report file: not empty, no folder, not hidden."""
+    if not name or name.startswith(".") or any(c in name for c in "/\\"):
+        raise ValueError(
+            f"{name!r} cannot name a campaign: it names its report file, so it must not be "
+            "empty, start with '.' or hold '/' or '\\'"
+        )
+    return name
+
+
+CampaignName = Annotated[str, AfterValidator(_campaign_name), Field(max_length=120)]
 
 
 class StrictModel(BaseModel):

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from athanor.core.config import StrictModel, load_toml
+from athanor.core.config import CampaignName, StrictModel, load_toml
 from athanor.objectives.config import ObjectiveConfig
 
 
@@ -79,7 +79,7 @@ class LoopConfig(StrictModel):
 class DesignConfig(StrictModel):
     """A whole design campaign."""
 
-    name: str = Field(min_length=1)
+    name: CampaignName
     seed: int = 0
     generator: GeneratorConfig = GeneratorConfig()
     objective: ObjectiveConfig

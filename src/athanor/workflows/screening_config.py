@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from athanor.core.config import StrictModel, load_toml
+from athanor.core.config import CampaignName, StrictModel, load_toml
 
 
 class PoolConfig(StrictModel):
@@ -115,7 +115,7 @@ class ScreeningConfig(StrictModel):
     """A whole screening campaign: one ``[objective]``, or several ``[[objectives]]``
     optimised at once (Pareto front; the first is the primary one in traces and status)."""
 
-    name: str
+    name: CampaignName
     seed: int = 0
     pool: PoolConfig
     oracle: OracleConfig
