@@ -168,3 +168,15 @@ def test_an_unreadable_file_is_an_input_data_error(model, tmp_path, name, write)
     with pytest.raises(InputDataError, match=f"{name}: cannot read"):
         predict(model, tmp_path / name, tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["again.csv", "again.parquet"])
+def test_predicting_on_an_earlier_output_replaces_its_prediction_columns(model, tmp_path, name):
+    source = tmp_path / "old.csv"
+    source.write_text("smiles,temp,logS_pred,logS_std,note\nCCO,1,old,old,a\n")
+    summary = predict(model, source, tmp_path / name)
+    reader = pd.read_parquet if name.endswith("parquet") else pd.read_csv
+    written = reader(tmp_path / name)
+    assert list(written.columns) == ["smiles", "temp", "note", "logS_pred", "logS_std"]
+    assert np.isfinite(written["logS_pred"].astype(float)).all()
+    assert summary.replaced_columns == ["logS_pred", "logS_std"]

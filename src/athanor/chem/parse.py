@@ -82,8 +82,8 @@ def parse_molecule(text: str, fmt: MoleculeFormat = "auto") -> Chem.Mol:
         # RDKit reads what follows a space as the molecule's name: 'c1ccccc1 Cl' is benzene
         raise MoleculeError(
             FailureReason.UNPARSABLE,
-            f"whitespace inside the SMILES '{_excerpt(text)}' (a name, or a tab-separated "
-            "file read as CSV?)",
+            f"cannot parse smiles '{_excerpt(text)}': whitespace inside it (a name after "
+            "the SMILES, or a tab-separated file read as CSV?)",
         )
     mol = _read(text, fmt, sanitize=True)
     if mol is None:

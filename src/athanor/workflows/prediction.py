@@ -46,6 +46,7 @@ class FileSummary:
         skipped: rows skipped (invalid).
         invalid: (line, reason) of the first `MAX_LISTED` skipped rows.
         output: the file written.
+        replaced_columns: input columns named like a result column, replaced by it.
     """
 
     rows: int = 0
@@ -53,6 +54,7 @@ class FileSummary:
     skipped: int = 0
     invalid: list[tuple[int, str]] = field(default_factory=list)
     output: Path | None = None
+    replaced_columns: list[str] = field(default_factory=list)
 
     def skip(self, line: int, reason: str) -> None:
         """Count a skipped row (and list it while fewer than `MAX_LISTED` are)."""
@@ -163,6 +165,16 @@ def _refuse_overwriting(input_path: Path, output: Path) -> None:
         )
 
 
+def _joined(kept: pd.DataFrame, results: pd.DataFrame, replaced: list[str]) -> pd.DataFrame:
+    """The input's rows with the results; an input column named like a result (the output
+    of an earlier prediction) is replaced, and said so once per file (`replaced`)."""
+    clashes = [c for c in results.columns if c in kept.columns]
+    if clashes and not replaced:
+        logger.warning("input column(s) %s replaced by this prediction's", clashes)
+        replaced.extend(clashes)
+    return pd.concat([kept.drop(columns=clashes), results], axis=1)
+
+
 def _process(
     trained: TrainedModel,
     input_path: Path,
@@ -185,14 +197,14 @@ def _process(
             kept, values = _valid_rows(chunk, smiles, conditions, summary)
             if len(kept):
                 results = compute(trained, kept[smiles].to_numpy(object), values)
-                writer.write(pd.concat([kept, results], axis=1))
+                writer.write(_joined(kept, results, replaced=summary.replaced_columns))
             header = kept.iloc[:0]
             summary.rows += len(chunk.frame)
             summary.predicted += len(kept)
             bar.update(len(chunk.frame))
         if not writer.started:  # no valid row: the output still gets its columns
             results = _no_results(trained, compute, len(smiles), len(conditions))
-            writer.write(pd.concat([header, results], axis=1))
+            writer.write(_joined(header, results, replaced=summary.replaced_columns))
     return summary
 
 
