@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 
+from athanor.chem.parse import canonical_smiles
 from athanor.generators.base import Generator
 from athanor.generators.graph_ga import GraphGA
 from athanor.generators.screened import ScreenedGenerator
@@ -42,13 +43,12 @@ class BudgetedObjective:
         remaining = self.budget - self.n_calls
         if remaining <= 0:
             raise BudgetExhausted
-        batch = self.objective(_first_new(self.objective, smiles, remaining))
+        prefix = _first_new(self.objective, smiles, remaining)
+        batch = self.objective(prefix)
         self._check_first_batch(batch.status, batch.reasons)
-        known = dict(zip(batch.smiles, batch.scores, strict=True))
-        scores = [float(known.get(s, 0.0)) for s in smiles]
-        if self.n_calls >= self.budget and len(batch.smiles) < len(smiles):
+        if len(prefix) < len(smiles):  # the budget is spent within this call
             raise BudgetExhausted
-        return scores
+        return [float(score) for score in batch.scores]  # one per input, any spelling
 
     def _check_first_batch(self, status: list[str], reasons: list[str]) -> None:
         scored = [(s, r) for s, r in zip(status, reasons, strict=True) if s != "invalid"]
@@ -66,11 +66,13 @@ class BudgetedObjective:
 
 
 def _first_new(objective: Objective, smiles: list[str], remaining: int) -> list[str]:
-    """The prefix of `smiles` that holds at most `remaining` molecules not yet cached."""
+    """The prefix of `smiles` that holds at most `remaining` valid molecules not yet cached
+    (compared by canonical SMILES, as the cache keys them)."""
     seen: set[str] = set()
-    for i, s in enumerate(smiles):
-        if s not in objective.cache and s not in seen:
-            seen.add(s)
+    for i, text in enumerate(smiles):
+        key = canonical_smiles(text)
+        if key is not None and key not in objective.cache and key not in seen:
+            seen.add(key)
             if len(seen) > remaining:
                 return smiles[:i]
     return smiles
