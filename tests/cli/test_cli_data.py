@@ -64,3 +64,17 @@ def test_usage_errors_exit_2(capsys):
     assert status == 2 and "give either an input FILE or --dataset NAME" in err
     status, _, err = run(capsys, "nonsense")
     assert status == 2 and "No such command" in err
+
+
+def test_info_says_a_damaged_store_is_damaged_not_absent(capsys, tmp_path):
+    (tmp_path / ".athanor").mkdir()
+    (tmp_path / ".athanor" / "store.sqlite").write_text("garbage")
+    status, out, err = run(capsys, "data", "info", "-p", str(tmp_path))
+    assert status == 1 and "no store here" not in out and "Traceback" not in err
+
+
+def test_info_without_a_store_shows_the_named_shipped_data_set(capsys, tmp_path):
+    status, out, _ = run(capsys, "data", "info", "esol", "-p", str(tmp_path))
+    assert status == 0 and "esol" in out and "freesolv" not in out
+    status, _, err = run(capsys, "data", "info", "nope", "-p", str(tmp_path))
+    assert status == 1 and "no shipped data set 'nope'" in err

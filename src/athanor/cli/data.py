@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from athanor.cli.common import echo_table, project_option
+from athanor.core.errors import InputDataError
 
 
 @click.group()
@@ -115,15 +116,13 @@ def export(name: str, output: str, include_invalid: bool, project: str) -> None:
 @project_option
 def info(name: str | None, project: str) -> None:
     """Summarise the store, or data set NAME; with no store, list the shipped data sets."""
-    from athanor.core.errors import StoreError
     from athanor.store import Store
+    from athanor.store.store import DATABASE_NAME, STORE_DIRECTORY
 
-    try:
-        store = Store.open(project, create=False)
-    except StoreError:
-        _print_shipped()
+    if not (Path(project) / STORE_DIRECTORY / DATABASE_NAME).exists():
+        _print_shipped(name)
         return
-    with store:
+    with Store.open(project, create=False) as store:  # a damaged store says so
         if name is None:
             click.echo(f"store: {store.directory.resolve()}")
             click.echo(f"molecules: {store.count_molecules()}")
@@ -132,13 +131,18 @@ def info(name: str | None, project: str) -> None:
         _print_dataset(store, name)
 
 
-def _print_shipped() -> None:
+def _print_shipped(name: str | None) -> None:
+    """The shipped data sets (only `name`, if given; `InputDataError` if it is not one)."""
     import pandas as pd
 
     from athanor.datasets import list_datasets
 
+    shipped = [d for d in list_datasets() if name in (None, d.name)]
+    if not shipped:
+        known = ", ".join(d.name for d in list_datasets())
+        raise InputDataError(f"no store here, and no shipped data set {name!r} ({known})")
     click.echo("no store here; data sets shipped with Athanor (import with --dataset NAME):")
-    rows = [(d.name, d.n_rows, ",".join(d.target_columns), d.description) for d in list_datasets()]
+    rows = [(d.name, d.n_rows, ",".join(d.target_columns), d.description) for d in shipped]
     echo_table(pd.DataFrame(rows, columns=["name", "rows", "targets", "description"]))
 
 
