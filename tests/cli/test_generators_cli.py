@@ -6,6 +6,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from rdkit import Chem
 
 from athanor.cli.generate import read_smiles_file
 from athanor.cli.main import main
@@ -77,3 +78,16 @@ def test_json_writes_nan_as_null(tmp_path):
     assert main(["generate", "metrics", str(sample), "--no-fcd", "--json", str(out)]) == 0
     result = json.loads(out.read_text(), parse_constant=lambda name: pytest.fail(name))
     assert result["internal_diversity"] is None and result["validity"] == 1.0
+
+
+def test_a_csv_gives_its_smiles_column_and_a_csv_sample_has_a_header(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_text("name,SMILES,y\nethanol,CCO,1\nblank,,2\nbenzene,c1ccccc1,3\n")
+    assert read_smiles_file(path) == ["CCO", "", "c1ccccc1"]  # not the header, not 'name'
+    sdf = tmp_path / "two.sdf"
+    sdf.write_text(Chem.MolToMolBlock(Chem.MolFromSmiles("CCO")) + "$$$$\n"
+                   + Chem.MolToMolBlock(Chem.MolFromSmiles("CCN")) + "$$$$\n")  # fmt: skip
+    assert read_smiles_file(sdf) == ["CCO", "CCN"]
+    out = tmp_path / "sample.csv"
+    assert main(["generate", "sample", "-m", "smiles_lm", "-n", "3", "-o", str(out)]) == 0
+    assert out.read_text().startswith("smiles\n") and len(read_smiles_file(out)) == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from athanor.core.errors import InputDataError
+from athanor.core.errors import InputDataError, MoleculeError
 
 
 @click.group()
@@ -16,18 +16,48 @@ def generate() -> None:
     """Sample molecules from generative models and compute distribution metrics."""
 
 
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".sdf")
+
+
 def read_smiles_file(path: str | Path) -> list[str]:
     """SMILES of a .smi/.txt file: the first field of each line, empty lines kept as invalid.
-
     A first line whose first field is ``smiles`` (any case; e.g. ``SMILES Name``) is a header.
+    A CSV/TSV/Parquet/SDF file gives its SMILES column (guessed from its header).
     """
     path = Path(path)
     if not path.is_file():
         raise InputDataError(f"SMILES file not found: {path}")
+    if path.name.removesuffix(".gz").endswith(TABLE_SUFFIXES):
+        return _table_smiles(path)
     lines = [line.split() for line in path.read_text().splitlines()]
     if lines and lines[0] and lines[0][0].lower() == "smiles":
         lines = lines[1:]
     return [fields[0] if fields else "" for fields in lines]
+
+
+def _table_smiles(path: Path) -> list[str]:
+    """The SMILES column of a table file (empty cells kept as invalid)."""
+    import pandas as pd
+
+    from athanor.store.importing import guess_smiles_column
+    from athanor.store.readers import MOLBLOCK_COLUMN, read_chunks
+
+    frame = pd.concat([chunk.frame for chunk in read_chunks(path, text=True)], ignore_index=True)
+    column = guess_smiles_column([str(c) for c in frame.columns])
+    texts = frame[column].fillna("").astype(str).tolist()
+    return [_as_smiles(text) for text in texts] if column == MOLBLOCK_COLUMN else texts
+
+
+def _as_smiles(molblock: str) -> str:
+    """An SDF record's SMILES ("" if RDKit cannot read it: counted invalid)."""
+    from rdkit import Chem
+
+    from athanor.chem.parse import parse_molecule
+
+    try:
+        return Chem.MolToSmiles(parse_molecule(molblock, fmt="molblock"))
+    except MoleculeError:
+        return ""
 
 
 def read_reference_file(path: str | Path) -> list[str]:
@@ -88,7 +118,8 @@ def sample(model: str, count: int, output: str, seed: int, settings: tuple[str, 
 
     generator = make_generator(model, **{"seed": seed, **parameters_from(settings, None)})
     smiles = generator.ask(count)
-    Path(output).write_text("".join(f"{text}\n" for text in smiles))
+    header = "smiles\n" if output.endswith((".csv", ".tsv")) else ""  # a table needs one
+    Path(output).write_text(header + "".join(f"{text}\n" for text in smiles))
     click.echo(f"wrote {len(smiles)} molecules to {output} ({validity(smiles):.1%} valid)")
 
 
