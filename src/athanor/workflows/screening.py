@@ -66,12 +66,13 @@ class ScreeningCampaign:
         Raises:
             ConfigError: unknown oracle/objective, an impossible budget, or a name clash.
         """
+        from athanor.models.registry import make_surrogate as check_surrogate
         from athanor.oracles import make_oracle
 
         oracle = make_oracle(config.oracle.name, **config.oracle.params)
         for objective in config.all_objectives:
             check_objective(objective, list(oracle.properties))
-        selection.make_surrogate(config, 0, config.surrogate.params)  # bad params: now
+        check_surrogate(config.surrogate.model, config.surrogate.params)  # not after calls
         pool = build_pool(store, config.pool)
         if len(pool) < config.loop.initial_size:
             raise ConfigError(
