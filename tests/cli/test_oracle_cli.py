@@ -162,3 +162,14 @@ def test_a_limit_below_one_is_refused(tmp_path, capsys):
     args = ["oracle", "run", "rdkit", "--input", str(molecules), "--project", str(tmp_path)]
     assert main([*args, "--limit", "-1"]) != 0  # a slice would drop the last molecule
     assert "--limit" in capsys.readouterr().err
+
+
+def test_the_output_holds_this_inputs_molecules_only(tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("smiles\nCCN\n")
+    second.write_text("smiles\nOCC\nCCO\nc1ccccc1\n")  # two spellings of ethanol
+    args = ["oracle", "run", "rdkit", "--project", str(tmp_path), "--no-progress"]
+    assert main([*args, "--input", str(first)]) == 0
+    out = tmp_path / "out.csv"
+    assert main([*args, "--input", str(second), "-o", str(out)]) == 0
+    assert sorted(pd.read_csv(out)["smiles"]) == ["CCO", "c1ccccc1"]  # not CCN of the first run

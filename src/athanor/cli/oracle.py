@@ -103,7 +103,10 @@ def _dataset_smiles(store, name: str) -> list[str]:
     help="Compute again the molecules whose results so far are all failures or timeouts.",
 )
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), help="Export values (CSV/Parquet)."
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Export the values of these molecules (CSV/Parquet).",
 )
 @click.option("--progress/--no-progress", default=True)
 @project_option
@@ -146,13 +149,17 @@ def run(
         )
         click.echo(summary.format())
         if output:
-            _export(store, model.fingerprint, output, attempts=False)
+            _export(store, model.fingerprint, output, attempts=False, only=summary.molecule_ids)
 
 
-def _export(store, fingerprint: str, path: str, attempts: bool) -> None:
+def _export(store, fingerprint: str, path: str, attempts: bool, only: set[int] | None = None):
+    """Write the oracle's results (each attempt, or the latest values), of the molecules
+    `only` if given (a run's inputs), else of every molecule."""
     from athanor.store.exporting import write_frame
 
     frame = store.evaluations_frame(fingerprint) if attempts else store.latest_values(fingerprint)
+    if only is not None:
+        frame = frame[frame["molecule_id"].isin(only)]
     write_frame(frame, path)
     click.echo(f"wrote {len(frame)} rows to {path}")
 

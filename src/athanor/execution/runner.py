@@ -99,6 +99,7 @@ def pending_tasks(
     """Tasks for the molecules among `smiles` this oracle has not finished yet, or finished
     with a result worth retrying under a `timeout_s` limit (see `athanor.execution.reruns`)."""
     ids = _molecule_ids(smiles, store, summary)
+    summary.molecule_ids = set(ids)
     finished = store.finished_molecule_ids(oracle.fingerprint)
     again = ids.keys() & rerun_ids(
         store, oracle.fingerprint, timeout_s=timeout_s, retry_failed=retry_failed

@@ -36,6 +36,7 @@ class RunSummary:
         retries: attempts repeated after a transient failure (a worker died).
         reasons: failure reason -> count, over invalid inputs and failed/timeout results.
         wall_s: wall time of the run in seconds.
+        molecule_ids: store ids of the valid inputs (computed now or earlier).
     """
 
     oracle: str
@@ -47,6 +48,7 @@ class RunSummary:
     retries: int = 0
     reasons: Counter = field(default_factory=Counter)
     wall_s: float = 0.0
+    molecule_ids: set[int] = field(default_factory=set)
 
     @property
     def computed(self) -> int:
