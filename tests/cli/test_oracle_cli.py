@@ -173,3 +173,19 @@ def test_the_output_holds_this_inputs_molecules_only(tmp_path):
     out = tmp_path / "out.csv"
     assert main([*args, "--input", str(second), "-o", str(out)]) == 0
     assert sorted(pd.read_csv(out)["smiles"]) == ["CCO", "c1ccccc1"]  # not CCN of the first run
+
+
+def test_results_of_an_unknown_fingerprint_name_the_known_ones(tmp_path, capsys):
+    molecules = tmp_path / "mols.csv"
+    molecules.write_text("smiles\nCCO\n")
+    project = ["--project", str(tmp_path)]
+    assert (
+        main(["oracle", "run", "rdkit", "--input", str(molecules), "--no-progress", *project]) == 0
+    )
+    assert main(["oracle", "results", "deadbeef", *project]) == 1
+    assert "no oracle 'deadbeef' in this store (known: " in capsys.readouterr().err
+
+
+def test_list_shows_factory_defaults(capsys):
+    assert main(["oracle", "list"]) == 0
+    assert "PydanticUndefined" not in capsys.readouterr().out

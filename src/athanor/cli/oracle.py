@@ -28,7 +28,11 @@ def list_() -> None:
         summary = " ".join((cls.__doc__ or "").split("\n\n")[0].split())
         click.echo(f"{name}: {summary}")
         for field, info in cls.Parameters.model_fields.items():
-            default = "required" if info.is_required() else f"default {info.default!r}"
+            default = (
+                "required"
+                if info.is_required()
+                else f"default {info.get_default(call_default_factory=True)!r}"
+            )
             click.echo(f"    {field} ({default})")
 
 
@@ -174,6 +178,10 @@ def results(fingerprint, output, attempts, project) -> None:
     from athanor.store import Store
 
     with Store.open(project, create=False) as store:
+        known = store.oracle_names()
+        if fingerprint not in known:
+            listed = ", ".join(f"{fp} ({name})" for fp, name in known.items()) or "none"
+            raise InputDataError(f"no oracle {fingerprint!r} in this store (known: {listed})")
         if output:
             _export(store, fingerprint, output, attempts)
         else:

@@ -74,6 +74,12 @@ class EvaluationsMixin:
         with self.engine.begin() as connection:
             connection.execute(statement, row)
 
+    def oracle_names(self) -> dict[str, str]:
+        """Fingerprint -> name of every oracle registered in the store."""
+        with self.engine.connect() as connection:
+            query = select(oracles.c.fingerprint, oracles.c.name)
+            return dict(connection.execute(query).tuples().all())
+
     def finished_molecule_ids(self, fingerprint: str) -> set[int]:
         """Molecules never to compute again: a success, or a failure that is not transient."""
         query = select(evaluations.c.molecule_id).where(
