@@ -158,4 +158,5 @@ def metrics(sample_file, reference, training, fcd, json_path) -> None:  # fmt: s
             click.echo(f"{name:20s} {'-' if value is None else round(value, 4)}")
     if json_path:
         text = json.dumps(_finite_or_null(result), indent=1, allow_nan=False)
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         Path(json_path).write_text(text + "\n")

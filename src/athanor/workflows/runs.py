@@ -40,7 +40,12 @@ def stored_config(store: Store, kind: str, name: str, model: type[M]) -> M:
     row = _latest_run(store, kind, name)
     if row is None:
         known = ", ".join(store.runs_frame(kind)["name"].unique()) or "none"
-        raise InputDataError(f"no {kind} campaign named '{name}' in this project (known: {known})")
+        others = store.runs_frame()
+        other = others.loc[(others["name"] == name) & (others["kind"] != kind), "kind"]
+        hint = f"; '{name}' is a {other.iloc[0]} campaign" if len(other) else ""
+        raise InputDataError(
+            f"no {kind} campaign named '{name}' in this project (known: {known}){hint}"
+        )
     return validate_config(model, json.loads(row["config"]))
 
 
