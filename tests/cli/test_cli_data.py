@@ -78,3 +78,9 @@ def test_info_without_a_store_shows_the_named_shipped_data_set(capsys, tmp_path)
     assert status == 0 and "esol" in out and "freesolv" not in out
     status, _, err = run(capsys, "data", "info", "nope", "-p", str(tmp_path))
     assert status == 1 and "no shipped data set 'nope'" in err
+
+
+@pytest.mark.parametrize("option", [["-j", "0"], ["--max-heavy-atoms", "-1"]])
+def test_import_refuses_counts_below_one(capsys, molecules_csv, tmp_path, option):
+    status, _, err = run(capsys, "data", "import", str(molecules_csv), "-p", str(tmp_path), *option)
+    assert status != 0 and option[0] in err

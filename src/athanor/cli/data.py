@@ -44,8 +44,14 @@ def _print_failures(failures, limit: int = 10) -> None:
 @click.option("--name", help="Data set name in the store (default: the file name).")
 @click.option("--smiles-column", help="Column with SMILES (default: guessed).")
 @click.option("--condition", "conditions", multiple=True, help="Condition column (repeatable).")
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all).")
-@click.option("--max-heavy-atoms", type=int, default=150, show_default=True)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all).",
+)
+@click.option("--max-heavy-atoms", type=click.IntRange(min=1), default=150, show_default=True)
 @click.option("--tautomer/--no-tautomer", default=False, help="Canonical tautomers (slow).")
 @click.option("--replace", is_flag=True, help="Replace an existing data set of that name.")
 @project_option
@@ -166,8 +172,8 @@ def _print_dataset(store, name: str) -> None:
 @data.command("validate")
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("--smiles-column", help="Column with SMILES (default: guessed).")
-@click.option("--max-heavy-atoms", type=int, default=150, show_default=True)
-@click.option("--jobs", "-j", type=int, default=1, show_default=True)
+@click.option("--max-heavy-atoms", type=click.IntRange(min=1), default=150, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True)
 def validate(source: str, smiles_column: str | None, max_heavy_atoms: int, jobs: int) -> None:
     """Check that every molecule of SOURCE can be standardised, without storing anything.
 

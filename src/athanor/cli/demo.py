@@ -16,7 +16,9 @@ from athanor.cli.screen import echo_status
     type=click.Path(file_okay=False),
     help="Project directory to create or reuse (a rerun resumes or reuses every result).",
 )
-@click.option("--workers", "-j", type=int, default=None, help="xTB worker processes.")
+@click.option(
+    "--workers", "-j", type=click.IntRange(min=1), default=None, help="xTB worker processes."
+)
 def demo(project: str, workers: int | None) -> None:
     """Screen 648 enumerated donor–acceptor molecules for organic photovoltaics.
 
