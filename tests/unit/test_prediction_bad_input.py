@@ -37,6 +37,15 @@ def predict(model, source, output, **options):
     return predict_file(model, source, output, progress=False, **options)
 
 
+def predict_text(model, folder, text: str, output: str):
+    """Predict a CSV given as text into `output` (CSV or Parquet): the summary and the table."""
+    source = folder / "input.csv"
+    source.write_text(text)
+    summary = predict(model, source, folder / output)
+    reader = pd.read_parquet if output.endswith("parquet") else pd.read_csv
+    return summary, reader(folder / output)
+
+
 def test_output_equal_to_input_is_refused_and_the_input_kept(model, tmp_path):
     source = tmp_path / "same.csv"
     source.write_text("smiles,temp\nCCO,1\n")
@@ -109,11 +118,7 @@ def test_skipped_rows_are_reported_by_their_file_line(model, tmp_path):
 
 @pytest.mark.parametrize("name", ["out.csv", "out.parquet"])
 def test_an_output_without_valid_rows_still_has_its_columns(model, tmp_path, name):
-    source = tmp_path / "bad.csv"
-    source.write_text("smiles,temp,note\nC1CC,1,a\nxx,2,b\n")
-    summary = predict(model, source, tmp_path / name)
-    reader = pd.read_parquet if name.endswith("parquet") else pd.read_csv
-    written = reader(tmp_path / name)
+    summary, written = predict_text(model, tmp_path, "smiles,temp,note\nC1CC,1,a\nxx,2,b\n", name)
     assert summary.predicted == 0 and len(written) == 0
     assert list(written.columns) == ["smiles", "temp", "note", "logS_pred", "logS_std"]
 
@@ -172,11 +177,8 @@ def test_an_unreadable_file_is_an_input_data_error(model, tmp_path, name, write)
 
 @pytest.mark.parametrize("name", ["again.csv", "again.parquet"])
 def test_predicting_on_an_earlier_output_replaces_its_prediction_columns(model, tmp_path, name):
-    source = tmp_path / "old.csv"
-    source.write_text("smiles,temp,logS_pred,logS_std,note\nCCO,1,old,old,a\n")
-    summary = predict(model, source, tmp_path / name)
-    reader = pd.read_parquet if name.endswith("parquet") else pd.read_csv
-    written = reader(tmp_path / name)
+    text = "smiles,temp,logS_pred,logS_std,note\nCCO,1,old,old,a\n"
+    summary, written = predict_text(model, tmp_path, text, name)
     assert list(written.columns) == ["smiles", "temp", "note", "logS_pred", "logS_std"]
     assert np.isfinite(written["logS_pred"].astype(float)).all()
     assert summary.replaced_columns == ["logS_pred", "logS_std"]
