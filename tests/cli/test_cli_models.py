@@ -127,3 +127,11 @@ def test_newer_or_damaged_model_files_are_one_line_errors(model_dir, esol_csv, t
         capsys, "predict", model_dir, "-i", esol_csv, "-o", str(tmp_path / "p.csv")
     )
     assert status == 1 and "truncated or corrupt" in err
+
+
+def test_evaluate_refuses_a_repeated_seed(esol_csv, capsys):
+    status, _, err = run(
+        capsys, "evaluate", "--data", esol_csv, "--smiles", "smiles", "--target", TARGET,
+        "--model", "rf", "--seeds", "0,0",
+    )  # fmt: skip
+    assert status == 1 and "repeat a seed" in err

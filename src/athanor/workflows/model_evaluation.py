@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, field_validator
 from tqdm.auto import tqdm
 
 from athanor.core.config import StrictModel, load_toml
@@ -53,6 +53,13 @@ class EvaluateConfig(StrictModel):
     splits: list[SplitConfig] = Field(default=[SplitConfig()], min_length=1)
     seeds: list[int] = Field(default=[0], min_length=1)
     coverage: float = Field(default=0.9, gt=0, lt=1)
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct(cls, seeds: list[int]) -> list[int]:
+        if len(set(seeds)) < len(seeds):
+            raise ValueError(f"seeds {seeds} repeat a seed: its result would count twice")
+        return seeds
 
 
 def load_evaluate_config(path: str | Path) -> EvaluateConfig:
