@@ -35,6 +35,9 @@ def test_errors_are_one_line(tmp_path, capsys):
     assert "SMILES file not found" in capsys.readouterr().err
     assert main(["generate", "sample", "--model", "nope", "-o", str(tmp_path / "x.smi")]) == 1
     assert "unknown generator 'nope'" in capsys.readouterr().err
+    sample = ["generate", "sample", "-m", "smiles_lm", "-o", str(tmp_path / "x.smi")]
+    assert main([*sample, "--param", "temperature=-1"]) == 1
+    assert "temperature = -1: it must be > 0" in capsys.readouterr().err
 
 
 def test_empty_or_invalid_reference_is_an_error(tmp_path, capsys):

@@ -17,7 +17,7 @@ import torch
 from tqdm.auto import tqdm
 
 from athanor.core.config import StrictModel
-from athanor.core.errors import InputDataError
+from athanor.core.errors import ConfigError, InputDataError
 from athanor.generators.ask_tell import constructor_params
 from athanor.generators.augment import randomize_many
 from athanor.generators.base import Generator
@@ -230,6 +230,15 @@ class LanguageModel:
         return cls.load(pretrained_path(representation))
 
 
+def positive_temperature(temperature: float) -> float:
+    """The sampling temperature, checked: a number > 0 (0 or less gives no valid molecule)."""
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float):
+        raise ConfigError(f"temperature = {temperature!r} is not a number")
+    if not temperature > 0:
+        raise ConfigError(f"temperature = {temperature!r}: it must be > 0")
+    return float(temperature)
+
+
 class _LanguageModelGenerator(Generator):
     """Samples from a pretrained language model; `tell` does not change it.
 
@@ -243,7 +252,7 @@ class _LanguageModelGenerator(Generator):
 
     def __init__(self, checkpoint: str | None = None, temperature: float = 1.0, seed: int = 0):
         self.checkpoint = checkpoint
-        self.temperature = temperature
+        self.temperature = positive_temperature(temperature)
         self.seed = seed
 
     def _model(self) -> LanguageModel:

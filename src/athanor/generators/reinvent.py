@@ -22,7 +22,7 @@ import torch
 from athanor.generators.ask_tell import ProposalBatch, constructor_params, told_scores
 from athanor.generators.base import Generator
 from athanor.generators.diversity_filter import ScaffoldDiversityFilter
-from athanor.generators.language_model import LanguageModel, pretrained_path
+from athanor.generators.language_model import LanguageModel, positive_temperature, pretrained_path
 from athanor.generators.registry import register_generator
 from athanor.generators.replay import ReplayBuffer
 from athanor.generators.rnn import gradient_step, sequence_log_likelihood
@@ -110,7 +110,7 @@ class Reinvent(Generator):
         self.bucket_size = bucket_size
         self.min_bucket_score = min_bucket_score
         self.ga_fraction = ga_fraction
-        self.temperature = temperature
+        self.temperature = positive_temperature(temperature)
         self.seed = seed
 
     def get_params(self) -> dict:
