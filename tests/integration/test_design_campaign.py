@@ -150,6 +150,7 @@ def test_changed_config_under_the_same_name_fails(store):
         ({"objective": {"components": [{"kind": "surrogate", "params": "m"}]}}, "params"),
         ({"name": "../../evil"}, "cannot name a campaign: it names its report file"),
         ({"name": ""}, "cannot name a campaign"),
+        ({"generator": {"params": {"n_initial": "ten"}}}, "n_initial = 'ten' is not a number"),
     ],
 )
 def test_bad_config_fails_at_start_naming_allowed_keys(store, table, message):

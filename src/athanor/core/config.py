@@ -6,6 +6,7 @@ names the bad key and the allowed ones (as REINVENT 4 does with pydantic ``extra
 
 from __future__ import annotations
 
+import inspect
 import tomllib
 from pathlib import Path
 from typing import Annotated, TypeVar, get_args
@@ -94,3 +95,18 @@ def load_toml(path: str | Path, model: type[M]) -> M:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
     return validate_config(model, data)
+
+
+def check_numbers(owner: str, cls: type, params: dict) -> None:
+    """Refuse text (or true/false) given for a parameter of `cls` whose default is a number,
+    before it fails deep inside with a message about types.
+
+    Raises:
+        ConfigError: naming `owner`, the parameter and the value.
+    """
+    signature = inspect.signature(cls).parameters
+    for key, value in params.items():
+        default = signature[key].default if key in signature else None
+        number = isinstance(default, int | float) and not isinstance(default, bool)
+        if number and isinstance(value, str | bool):
+            raise ConfigError(f"{owner}: {key} = {value!r} is not a number")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from athanor.core.config import check_numbers
 from athanor.core.errors import ConfigError
 from athanor.generators.base import Generator
 
@@ -42,6 +43,7 @@ def make_generator(name: str, **params) -> Generator:
     if name not in GENERATORS:
         valid = ", ".join(sorted(set(GENERATORS) | set(BUILTIN_MODULES)))
         raise ConfigError(f"unknown generator '{name}' (valid: {valid})")
+    check_numbers(f"generator '{name}'", GENERATORS[name], params)
     try:
         return GENERATORS[name](**params)
     except TypeError as error:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any, TypeVar
 
+from athanor.core.config import check_numbers
 from athanor.core.errors import ConfigError
 
 T = TypeVar("T", bound=type)
@@ -61,11 +62,7 @@ def make_surrogate(name: str, params: dict[str, Any]):
         raise ConfigError(
             f"model {name!r} has no parameter(s) {unknown}; its parameters: {', '.join(signature)}"
         )
-    for key, value in params.items():
-        default = signature[key].default
-        number = isinstance(default, int | float) and not isinstance(default, bool)
-        if number and isinstance(value, str | bool):
-            raise ConfigError(f"model {name!r}: {key} = {value!r} is not a number")
+    check_numbers(f"model {name!r}", cls, params)
     return cls(**params)
 
 
