@@ -182,3 +182,12 @@ def test_predicting_on_an_earlier_output_replaces_its_prediction_columns(model, 
     assert list(written.columns) == ["smiles", "temp", "note", "logS_pred", "logS_std"]
     assert np.isfinite(written["logS_pred"].astype(float)).all()
     assert summary.replaced_columns == ["logS_pred", "logS_std"]
+
+
+def test_a_model_without_uncertainty_writes_no_sigma_not_zero(tmp_path):
+    network = surrogate_class("dmpnn")(epochs=1, hidden_size=16, ffn_hidden_size=16, depth=2)
+    network.fit(TRAINING, np.arange(len(TRAINING), dtype=float))
+    folder = TrainedModel(network, ["smiles"], ["logS"], []).save(tmp_path / "model")
+    summary, written = predict_text(folder, tmp_path, "smiles\nCCO\nCCN\n", "out.csv")
+    assert summary.predicted == 2 and np.isfinite(written["logS_pred"]).all()
+    assert written["logS_std"].isna().all()  # unknown, not a certain 0

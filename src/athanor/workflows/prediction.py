@@ -134,6 +134,8 @@ def _require_columns(frame: pd.DataFrame, columns: list[str]) -> None:
 def _predictions(trained: TrainedModel, smiles: np.ndarray, conditions) -> pd.DataFrame:
     calibrated = trained.predict(smiles, conditions)
     mean, std = calibrated.prediction.mean, calibrated.prediction.std
+    if calibrated.lower is None and not std.any():  # a model without uncertainty: σ unknown
+        std = np.full_like(std, np.nan)
     columns = {}
     for t, name in enumerate(trained.task_names(mean.shape[1])):
         columns[f"{name}_pred"] = mean[:, t]
