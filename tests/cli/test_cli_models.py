@@ -135,3 +135,13 @@ def test_evaluate_refuses_a_repeated_seed(esol_csv, capsys):
         "--model", "rf", "--seeds", "0,0",
     )  # fmt: skip
     assert status == 1 and "repeat a seed" in err
+
+
+def test_predict_fails_when_no_row_can_be_used(model_dir, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("smiles\nnot_a_smiles\nC1CC\n")
+    status, _, err = run(
+        capsys, "predict", model_dir, "-i", str(bad), "-o", str(tmp_path / "p.csv")
+    )
+    assert status == 1 and "none of the 2 rows could be predicted" in err
+    assert "line 2:" in err  # the reasons come first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from athanor.core.errors import InputDataError
 from athanor.workflows.prediction import FileSummary
 
 MAX_LISTED = 10
@@ -31,7 +32,12 @@ def with_file_options(command):
 
 
 def echo_summary(summary: FileSummary, what: str) -> None:
-    """Rows written, and the first skipped rows with their line numbers."""
+    """Rows written, and the first skipped rows with their line numbers.
+
+    Raises:
+        InputDataError: the input had rows and none could be used (a wrong column, say),
+            so that the command fails rather than leaving an empty output unnoticed.
+    """
     click.echo(f"{what} {summary.predicted} of {summary.rows} rows -> {summary.output}")
     if summary.skipped:
         click.echo(f"{summary.skipped} rows skipped:", err=True)
@@ -39,6 +45,8 @@ def echo_summary(summary: FileSummary, what: str) -> None:
             click.echo(f"  line {line}: {reason}", err=True)
         if summary.skipped > MAX_LISTED:
             click.echo(f"  ... {summary.skipped - MAX_LISTED} more (see -v)", err=True)
+    if summary.rows and not summary.predicted:
+        raise InputDataError(f"none of the {summary.rows} rows could be {what}")
 
 
 @click.command()
