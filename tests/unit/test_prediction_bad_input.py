@@ -191,3 +191,24 @@ def test_a_model_without_uncertainty_writes_no_sigma_not_zero(tmp_path):
     summary, written = predict_text(folder, tmp_path, "smiles\nCCO\nCCN\n", "out.csv")
     assert summary.predicted == 2 and np.isfinite(written["logS_pred"]).all()
     assert written["logS_std"].isna().all()  # unknown, not a certain 0
+
+
+def _sdf_record(smiles: str, name: str, temp: str) -> str:
+    from rdkit import Chem
+
+    block = Chem.MolToMolBlock(Chem.MolFromSmiles(smiles)) if smiles else "broken\n\n\nM  END\n"
+    return f"{name}{block[block.index(chr(10)) :]}\n> <temp>\n{temp}\n\n$$$$\n"
+
+
+def test_an_sdf_input_is_predicted_from_its_mol_blocks(model, tmp_path):
+    source = tmp_path / "library.sdf"
+    records = [("OCC", "ethanol", "0.5"), ("", "broken", "0.1"), ("c1ccccc1", "benzene", "1")]
+    source.write_text("".join(_sdf_record(*record) for record in records))
+    summary = predict(model, source, tmp_path / "out.csv")
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert (summary.rows, summary.predicted, summary.skipped) == (3, 2, 1)
+    assert summary.position == "record" and summary.invalid[0][0] == 2
+    assert "cannot parse molblock" in summary.invalid[0][1]
+    assert written["smiles"].tolist() == ["CCO", "c1ccccc1"]
+    assert written["name"].tolist() == ["ethanol", "benzene"]
+    assert "molblock" not in written.columns and written["logS_pred"].notna().all()

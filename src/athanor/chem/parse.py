@@ -107,6 +107,15 @@ def canonical_smiles(smiles: str, stereo: bool = True) -> str | None:
     return Chem.MolToSmiles(mol, isomericSmiles=stereo)
 
 
+def molblock_smiles(block: str) -> str:
+    """The canonical SMILES of a mol block (an SDF record).
+
+    Raises:
+        MoleculeError: RDKit cannot read the block (see `parse_molecule`).
+    """
+    return Chem.MolToSmiles(parse_molecule(block, fmt="molblock"))
+
+
 def smiles_problem(text: object) -> str | None:
     """Why `text` is not a usable SMILES (empty, unparsable, valence, ...), or None if it is."""
     try:

@@ -50,12 +50,10 @@ def _table_smiles(path: Path) -> list[str]:
 
 def _as_smiles(molblock: str) -> str:
     """An SDF record's SMILES ("" if RDKit cannot read it: counted invalid)."""
-    from rdkit import Chem
-
-    from athanor.chem.parse import parse_molecule
+    from athanor.chem.parse import molblock_smiles
 
     try:
-        return Chem.MolToSmiles(parse_molecule(molblock, fmt="molblock"))
+        return molblock_smiles(molblock)
     except MoleculeError:
         return ""
 

@@ -11,7 +11,14 @@ MAX_LISTED = 10
 
 file_options = [
     click.argument("model", type=click.Path(file_okay=False)),
-    click.option("--input", "-i", "input_path", required=True, type=click.Path(dir_okay=False)),
+    click.option(
+        "--input",
+        "-i",
+        "input_path",
+        required=True,
+        type=click.Path(dir_okay=False),
+        help="CSV/TSV/SMILES/SDF/Parquet, gzip allowed (SDF: SMILES from the mol blocks).",
+    ),
     click.option(
         "--output",
         "-o",
@@ -42,7 +49,7 @@ def echo_summary(summary: FileSummary, what: str) -> None:
     if summary.skipped:
         click.echo(f"{summary.skipped} rows skipped:", err=True)
         for line, reason in summary.invalid[:MAX_LISTED]:
-            click.echo(f"  line {line}: {reason}", err=True)
+            click.echo(f"  {summary.position} {line}: {reason}", err=True)
         if summary.skipped > MAX_LISTED:
             click.echo(f"  ... {summary.skipped - MAX_LISTED} more (see -v)", err=True)
     if summary.rows and not summary.predicted:

@@ -21,9 +21,15 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from athanor.chem.parse import smiles_problem
-from athanor.core.errors import InputDataError, UnsupportedError
-from athanor.store.readers import RecordChunk, count_records, detect_format, read_chunks
+from athanor.chem.parse import molblock_smiles, smiles_problem
+from athanor.core.errors import InputDataError, MoleculeError, UnsupportedError
+from athanor.store.readers import (
+    MOLBLOCK_COLUMN,
+    RecordChunk,
+    count_records,
+    detect_format,
+    read_chunks,
+)
 from athanor.workflows.table_writer import TableWriter
 from athanor.workflows.trained_model import TrainedModel
 
@@ -31,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 10_000
 MAX_LISTED = 100  # skipped rows listed in a FileSummary; the others are only counted
+RECORD_FORMATS = ("sdf", "parquet")  # formats whose rows are counted by record, not line
 STAND_IN = "CCO"  # the molecule giving the result columns' types when no row is valid
 # columns -> result columns for the valid rows of one chunk
 ChunkFunction = Callable[[TrainedModel, np.ndarray, np.ndarray | None], pd.DataFrame]
@@ -47,6 +54,8 @@ class FileSummary:
         invalid: (line, reason) of the first `MAX_LISTED` skipped rows.
         output: the file written.
         replaced_columns: input columns named like a result column, replaced by it.
+        position: what the numbers in `invalid` count: ``line`` (text tables) or
+            ``record`` (SDF, Parquet).
     """
 
     rows: int = 0
@@ -55,13 +64,14 @@ class FileSummary:
     invalid: list[tuple[int, str]] = field(default_factory=list)
     output: Path | None = None
     replaced_columns: list[str] = field(default_factory=list)
+    position: str = "line"
 
     def skip(self, line: int, reason: str) -> None:
         """Count a skipped row (and list it while fewer than `MAX_LISTED` are)."""
         self.skipped += 1
         if len(self.invalid) < MAX_LISTED:
             self.invalid.append((line, reason))
-        logger.info("line %d skipped: %s", line, reason)
+        logger.info("%s %d skipped: %s", self.position, line, reason)
 
 
 def _condition_problem(column: str, text: object) -> str:
@@ -120,6 +130,28 @@ def _valid_rows(
         return kept, None
     kept[conditions] = values[valid]
     return kept, values[valid]
+
+
+def _from_sdf(chunk: RecordChunk, smiles: list[str], summary: FileSummary) -> RecordChunk:
+    """An SDF chunk with its mol blocks turned into SMILES, in the one molecule column that
+    its data items do not hold (a second component, e.g. a solvent, may be a data item).
+    A record RDKit cannot read is skipped; any other chunk is returned as it is."""
+    frame = chunk.frame
+    missing = [column for column in smiles if column not in frame.columns]
+    if MOLBLOCK_COLUMN not in frame.columns or len(missing) != 1:
+        return chunk
+    texts: list[str | None] = []
+    for block, line in zip(frame[MOLBLOCK_COLUMN], chunk.lines, strict=True):
+        try:
+            texts.append(molblock_smiles(block))
+        except MoleculeError as error:
+            texts.append(None)
+            summary.skip(line, str(error))
+    read = np.array([text is not None for text in texts], dtype=bool)
+    converted = frame.drop(columns=MOLBLOCK_COLUMN)
+    converted.insert(0, missing[0], texts)
+    lines = [line for line, ok in zip(chunk.lines, read, strict=True) if ok]
+    return RecordChunk(chunk.start, lines, converted[read].reset_index(drop=True))
 
 
 def _require_columns(frame: pd.DataFrame, columns: list[str]) -> None:
@@ -190,20 +222,22 @@ def _process(
     smiles = smiles_columns or trained.smiles_columns
     conditions = trained.conditions
     chunks = read_chunks(input_path, chunk_size, text=True)  # checks the file before writing
-    total = count_records(input_path, detect_format(input_path))
-    summary = FileSummary(output=output)
+    fmt = detect_format(input_path)
+    total = count_records(input_path, fmt)
+    summary = FileSummary(output=output, position="record" if fmt in RECORD_FORMATS else "line")
     header = pd.DataFrame(columns=[*smiles, *conditions])  # the columns of an input without rows
     with TableWriter(output) as writer, tqdm(total=total, disable=not progress, unit="mol") as bar:
         for chunk in chunks:
+            summary.rows += len(chunk.frame)
+            bar.update(len(chunk.frame))
+            chunk = _from_sdf(chunk, smiles, summary)
             _require_columns(chunk.frame, [*smiles, *conditions])
             kept, values = _valid_rows(chunk, smiles, conditions, summary)
             if len(kept):
                 results = compute(trained, kept[smiles].to_numpy(object), values)
                 writer.write(_joined(kept, results, replaced=summary.replaced_columns))
             header = kept.iloc[:0]
-            summary.rows += len(chunk.frame)
             summary.predicted += len(kept)
-            bar.update(len(chunk.frame))
         if not writer.started:  # no valid row: the output still gets its columns
             results = _no_results(trained, compute, len(smiles), len(conditions))
             writer.write(_joined(header, results, replaced=summary.replaced_columns))
@@ -222,7 +256,8 @@ def predict_file(
 
     Args:
         model: folder of a trained model (`athanor train`, or `Surrogate.save`).
-        input_path: CSV/TSV/SMILES/SDF/Parquet file, gzip allowed.
+        input_path: CSV/TSV/SMILES/SDF/Parquet file, gzip allowed. An SDF record's mol
+            block becomes the SMILES of the molecule column its data items lack.
         output: ``.csv``, ``.csv.gz`` or ``.parquet``; input columns plus, per task,
             ``<task>_pred``, ``<task>_std`` and (for calibrated models) the conformal
             ``<task>_lower`` and ``<task>_upper``.
