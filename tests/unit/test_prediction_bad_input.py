@@ -212,3 +212,15 @@ def test_an_sdf_input_is_predicted_from_its_mol_blocks(model, tmp_path):
     assert written["smiles"].tolist() == ["CCO", "c1ccccc1"]
     assert written["name"].tolist() == ["ethanol", "benzene"]
     assert "molblock" not in written.columns and written["logS_pred"].notna().all()
+
+
+def test_a_bare_surrogate_folder_predicts_uncalibrated_and_says_so(tmp_path, caplog):
+    forest = surrogate_class("rf")(n_estimators=3).fit(
+        TRAINING, np.arange(len(TRAINING), dtype=float)
+    )
+    folder = forest.save(tmp_path / "bare")
+    (tmp_path / "in.csv").write_text("smiles\nCCO\n")
+    predict(folder, tmp_path / "in.csv", tmp_path / "out.csv")
+    assert "has no training.json" in caplog.text and "without calibration" in caplog.text
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert written.columns[0] == "smiles" and not any("lower" in c for c in written.columns)

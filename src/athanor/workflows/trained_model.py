@@ -9,6 +9,7 @@ The folder holds the surrogate's own files (``config.json`` + weights, see
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from athanor.models.base import Surrogate
 from athanor.models.persistence import ModelFileError
 
 TRAINING_FILE = "training.json"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ class TrainedModel:
         surrogate = Surrogate.load(directory)
         path = Path(directory) / TRAINING_FILE
         if not path.exists():
+            logger.warning(
+                "%s has no %s (a bare Surrogate.save folder?): predicting without calibration "
+                "or intervals, on a 'smiles' column",
+                directory,
+                TRAINING_FILE,
+            )
             return cls(surrogate)
         try:
             data = json.loads(path.read_text())
