@@ -220,3 +220,31 @@ def test_rows_with_an_empty_condition_are_skipped_and_logged_by_line(tmp_path, c
         caplog.text
     )
     assert "not numbers" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"smiles": ["smiles"], "targets": ["smiles"]}, "in both 'smiles' and 'targets'"),
+        ({"smiles": ["smiles"], "targets": ["y", "y"]}, "twice in 'targets'"),
+        ({"smiles": ["s"], "targets": ["y"], "conditions": ["y"]}, "'targets' and 'conditions'"),
+    ],
+)
+def test_a_column_has_one_role(tmp_path, columns, message):
+    from athanor.datasets.labelled import DataConfig
+
+    with pytest.raises(ValueError, match=message):
+        DataConfig(file=tmp_path / "data.csv", **columns)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("smiles,y\n", "has no data rows"), ("smiles,y\nCCO,\nxyz,1\n", "none of its 2 rows")],
+)
+def test_a_file_without_usable_rows_is_refused_by_name(tmp_path, text, message):
+    from athanor.datasets.labelled import DataConfig, read_frame
+
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    with pytest.raises(InputDataError, match=message):
+        read_frame(DataConfig(file=path, smiles=["smiles"], targets=["y"]))

@@ -52,7 +52,18 @@ class DataConfig(StrictModel):
             raise ValueError("give exactly one of 'dataset' and 'file'")
         if self.file is not None and not (self.smiles and self.targets):
             raise ValueError("a data file needs 'smiles' and 'targets' columns")
+        self._one_role_per_column()
         return self
+
+    def _one_role_per_column(self) -> None:
+        roles: dict[str, str] = {}
+        for role in ("smiles", "targets", "conditions"):
+            for column in getattr(self, role):
+                if column in roles:
+                    where = f"twice in {role!r}" if roles[column] == role else (
+                        f"in both {roles[column]!r} and {role!r}")  # fmt: skip
+                    raise ValueError(f"column {column!r} is given {where}")
+                roles[column] = role
 
     def relative_to(self, folder: Path) -> DataConfig:
         """The same config with a relative data file taken from ``folder`` (a config's)."""
@@ -264,7 +275,14 @@ def read_frame(config: DataConfig) -> pd.DataFrame:
     chunks = list(read_chunks(config.file))
     frame = pd.concat([chunk.frame for chunk in chunks], ignore_index=True)
     lines = np.concatenate([chunk.lines for chunk in chunks])
-    return _check_columns(frame, config, lines)
+    checked = _check_columns(frame, config, lines)
+    if not len(frame):
+        raise InputDataError(f"{config.file} has no data rows")
+    if checked[config.columns()[1]].isna().all(axis=None):
+        raise InputDataError(
+            f"{config.file}: none of its {len(frame)} rows has a usable molecule and label"
+        )
+    return checked
 
 
 def _part(frame: pd.DataFrame, config: DataConfig) -> Part:

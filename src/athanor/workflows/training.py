@@ -73,19 +73,33 @@ def load_train_config(path: str | Path) -> TrainConfig:
     return config.model_copy(update={"data": config.data.relative_to(Path(path).parent)})
 
 
-def _calibration_rows(data: SplitData, coverage: float) -> Part:
-    """The rows that calibrate `coverage` intervals, checked before any fitting."""
+def _calibration_rows(data: SplitData, coverage: float) -> Part | None:
+    """The rows that calibrate `coverage` intervals, checked before any fitting; None (and a
+    warning) when the whole validation part is too small to calibrate them.
+
+    Raises:
+        InputDataError: the split left a part empty.
+    """
     needed = int(np.ceil(coverage / (1 - coverage) - 1e-9))  # 9 rows for 90 % intervals
     sizes = data.sizes()
-    if sizes["train"] == 0 or sizes["val"] == 0 or sizes["test"] == 0:
-        raise InputDataError(f"the split left an empty part: {sizes}")
-    rows = data.calibration_part(needed)
-    if len(rows.y) < needed:
+    empty = [part for part in ("train", "val", "test") if sizes[part] == 0]
+    if empty:
         raise InputDataError(
-            f"the validation part has {len(rows.y)} rows; {needed} are needed to calibrate "
-            f"{coverage:.0%} intervals (use more data or other split sizes)"
+            f"the split left {', '.join(empty)} empty ({sizes}): too few rows, or too few "
+            "distinct scaffolds or groups for this split; use more data or another --split"
         )
-    return rows
+    held_out = len(data.held_out().y)
+    if held_out < needed:
+        logger.warning(
+            "the validation part has %d rows; %d are needed to calibrate %.0f%% intervals: "
+            "the model is saved without calibration or intervals (use more data, or a larger "
+            "validation share: [split] sizes in a config file)",
+            held_out,
+            needed,
+            100 * coverage,
+        )
+        return None
+    return data.calibration_part(needed)
 
 
 def _test_metrics(
@@ -124,7 +138,8 @@ def fit_calibrated(
     spec: SurrogateSpec, data: SplitData, columns: DataConfig, seed: int, coverage: float
 ) -> tuple[TrainedModel, float]:
     """Fit on train (validation for early stopping), then calibrate σ and conformal intervals
-    on the calibration rows (not for a model whose σ is 0: it has no uncertainty).
+    on the calibration rows (not for a model whose σ is 0: it has no uncertainty, nor when
+    the validation part is too small to calibrate them).
 
     Returns:
         The trained model and the wall-clock seconds of the fit.
@@ -132,9 +147,11 @@ def fit_calibrated(
     calibrating = _calibration_rows(data, coverage)
     surrogate = build_model(spec.model, spec.params, seed)
     seconds = fit_model(surrogate, data)
-    validation = surrogate.predict(calibrating.smiles, conditions=calibrating.conditions)
     smiles, targets = columns.columns()
     trained = TrainedModel(surrogate, smiles, targets, columns.conditions)
+    if calibrating is None:
+        return trained, seconds
+    validation = surrogate.predict(calibrating.smiles, conditions=calibrating.conditions)
     if not np.all(validation.std > 0):
         logger.warning(
             "%s reports no uncertainty (σ = 0): no calibration or intervals; choose an "
@@ -176,8 +193,7 @@ def train_model(config: TrainConfig, output: str | Path) -> TrainResult:
         output: folder for the model and its results (created; files in it are replaced).
 
     Raises:
-        InputDataError: missing columns, an empty split part, a validation part too small
-            to calibrate, unparsable SMILES in the data.
+        InputDataError: missing columns, an empty split part, no usable row in the data.
         ConfigError: an unknown model or parameter.
     """
     output = Path(output)
