@@ -308,6 +308,24 @@ def test_a_campaign_reopens_after_its_pool_file_moved(tmp_path):
         assert len(campaign.pool) == 300 and len(campaign.ask()) == 20
 
 
+def test_pool_rows_skipped_at_import_are_named_and_an_edited_pool_file_is_noticed(tmp_path, caplog):
+    from athanor.workflows.screening_config import PoolConfig
+    from athanor.workflows.screening_pool import build_pool
+
+    source = tmp_path / "pool.csv"
+    source.write_text("smiles,id\nCCO,1\nnot_a_smiles,2\nc1ccccc1,3\n")
+    pool = PoolConfig(file=source)
+    with Store.open(tmp_path) as store:
+        assert len(build_pool(store, pool)) == 2
+        assert "pool pool-pool: 1 of 3 rows skipped (line 3: " in caplog.text
+        caplog.clear()
+        build_pool(store, pool)
+        assert "changed since" not in caplog.text  # the same file, reopened
+        source.write_text("smiles,id\nCCO,1\nCCCC,2\n")
+        assert len(build_pool(store, pool)) == 2  # the imported pool is kept ...
+    assert f"pool file {source} changed since it was imported" in caplog.text  # ... and said
+
+
 def test_an_enumerated_pool_whose_import_was_killed_resumes(tmp_path):
     from athanor.chem.enumeration import enumerate_library
     from athanor.store.importing import import_file

@@ -218,7 +218,7 @@ class DatasetsMixin:
             columns.dataset_id == dataset_id, columns.row >= start, columns.row < stop
         )
         with self.engine.connect() as connection:
-            return dict(connection.execute(query).tuples().all())
+            return {key: value for key, value in connection.execute(query).all()}
 
     def list_datasets(self) -> pd.DataFrame:
         """name, source, rows, valid, invalid, molecules (unique), created_at per data set."""

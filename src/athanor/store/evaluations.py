@@ -78,7 +78,7 @@ class EvaluationsMixin:
         """Fingerprint -> name of every oracle registered in the store."""
         with self.engine.connect() as connection:
             query = select(oracles.c.fingerprint, oracles.c.name)
-            return dict(connection.execute(query).tuples().all())
+            return {key: value for key, value in connection.execute(query).all()}
 
     def finished_molecule_ids(self, fingerprint: str) -> set[int]:
         """Molecules never to compute again: a success, or a failure that is not transient."""
