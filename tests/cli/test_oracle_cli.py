@@ -35,9 +35,10 @@ def test_run_stores_exports_and_resumes(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "3 molecules, 0 already done, 1 invalid, 2 computed" in out
     assert "ok 2, failed 0, timeout 0" in out
-    frame = pd.read_parquet(output)
-    assert sorted(frame["smiles"]) == ["CCO", "Oc1ccccc1"]
-    assert frame.set_index("smiles").loc["Oc1ccccc1", "aromatic_rings"] == 1
+    frame = pd.read_parquet(output)  # the input's rows, with their results
+    assert frame["name"].tolist() == ["ethanol", "phenol", "broken"]
+    assert frame["canonical_smiles"].tolist()[:2] == ["CCO", "Oc1ccccc1"]
+    assert frame.set_index("name").loc["phenol", "aromatic_rings"] == 1
 
     assert main(args) == 0
     assert "2 already done, 1 invalid, 0 computed" in capsys.readouterr().out
@@ -172,7 +173,8 @@ def test_the_output_holds_this_inputs_molecules_only(tmp_path):
     assert main([*args, "--input", str(first)]) == 0
     out = tmp_path / "out.csv"
     assert main([*args, "--input", str(second), "-o", str(out)]) == 0
-    assert sorted(pd.read_csv(out)["smiles"]) == ["CCO", "c1ccccc1"]  # not CCN of the first run
+    frame = pd.read_csv(out)  # not CCN of the first run
+    assert frame["canonical_smiles"].tolist() == ["CCO", "CCO", "c1ccccc1"]
 
 
 def test_results_of_an_unknown_fingerprint_name_the_known_ones(tmp_path, capsys):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
 from athanor.cli.common import echo_table, parameters_from, project_option
 from athanor.core.errors import InputDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @click.group()
@@ -36,22 +43,44 @@ def list_() -> None:
             click.echo(f"    {field} ({default})")
 
 
-def _input_smiles(store, path: str | None, dataset: str | None, column: str | None) -> list[str]:
-    """SMILES (or mol blocks) of an input file, a stored data set or a shipped one."""
-    import pandas as pd
+@dataclass
+class _Inputs:
+    """The molecules of one run.
 
+    Attributes:
+        smiles: (n,) SMILES or mol blocks, in input order.
+        rows: (n, input columns) the input file's rows; None for a data set.
+        lines: (n,) file line (or SDF/Parquet record) of each row; None for a data set.
+        position: what `lines` count: ``line`` or ``record``.
+    """
+
+    smiles: list[str]
+    rows: pd.DataFrame | None = None
+    lines: list[int] | None = None
+    position: str = "line"
+
+
+def _read_inputs(
+    store, path: str | None, dataset: str | None, column: str | None, limit: int | None
+) -> _Inputs:
+    """The first `limit` molecules of an input file, a stored data set or a shipped one."""
     if (path is None) == (dataset is None):
         raise click.UsageError("give either --input FILE or --dataset NAME")
     if dataset is not None:
-        return _dataset_smiles(store, dataset)
-    from athanor.store.importing import guess_smiles_column
-    from athanor.store.readers import read_chunks
+        return _Inputs(_dataset_smiles(store, dataset)[:limit])
+    import pandas as pd
 
-    frame = pd.concat([chunk.frame for chunk in read_chunks(path)], ignore_index=True)
+    from athanor.store.importing import guess_smiles_column
+    from athanor.store.readers import RECORD_FORMATS, detect_format, read_chunks
+
+    chunks = list(read_chunks(path, text=True))  # cells written back as they were
+    frame = pd.concat([chunk.frame for chunk in chunks], ignore_index=True).iloc[:limit]
     column = column or guess_smiles_column(list(frame.columns))
     if column not in frame.columns:
         raise InputDataError(f"no column {column!r} in {path}")
-    return frame[column].fillna("").astype(str).tolist()
+    lines = [line for chunk in chunks for line in chunk.lines][:limit]
+    position = "record" if detect_format(Path(path)) in RECORD_FORMATS else "line"
+    return _Inputs(frame[column].fillna("").astype(str).tolist(), frame, lines, position)
 
 
 def _with_pool_options(name: str, parameters: dict, store, dataset: str | None) -> dict:
@@ -95,6 +124,12 @@ def _dataset_smiles(store, name: str) -> list[str]:
 @click.option("--address", help="Ray cluster address (default: start Ray locally).")
 @click.option("--timeout", type=float, help="Per-molecule time limit in seconds.")
 @click.option(
+    "--max-heavy-atoms",
+    type=click.IntRange(min=1),
+    help="Refuse larger molecules, as invalid inputs (default: the import limit, for "
+    "molecules new to the store).",
+)
+@click.option(
     "--max-attempts",
     type=int,
     default=3,
@@ -110,7 +145,8 @@ def _dataset_smiles(store, name: str) -> list[str]:
     "--output",
     "-o",
     type=click.Path(dir_okay=False),
-    help="Export the values of these molecules (CSV/Parquet).",
+    help="Export the results of these molecules (CSV/Parquet); for --input, the input's rows "
+    "and columns with the results joined on.",
 )
 @click.option("--progress/--no-progress", default=True)
 @project_option
@@ -126,6 +162,7 @@ def run(
     executor,
     address,
     timeout,
+    max_heavy_atoms,
     max_attempts,
     retry_failed,
     output,
@@ -136,7 +173,8 @@ def run(
 
     Molecules already finished for this oracle configuration are skipped, so re-running an
     interrupted command resumes it; a molecule that timed out is computed again under a
-    larger --timeout, and --retry-failed computes every failure again.
+    larger --timeout, and --retry-failed computes every failure again. Failures are listed
+    with the input line (SDF/Parquet: record) of their molecules.
     """
     from athanor.execution import RetryPolicy, make_executor, run_oracle
     from athanor.oracles import make_oracle
@@ -145,14 +183,24 @@ def run(
     parameters = parameters_from(settings, config)
     with Store.open(project) as store:
         model = make_oracle(name, **_with_pool_options(name, parameters, store, dataset))
-        smiles = _input_smiles(store, input_path, dataset, smiles_column)[:limit]
+        inputs = _read_inputs(store, input_path, dataset, smiles_column, limit)
         pool = make_executor(executor, workers, address=address, timeout_s=timeout)
-        retry = RetryPolicy(max_attempts=max_attempts)
         summary = run_oracle(
-            model, smiles, store, pool, retry=retry, retry_failed=retry_failed, progress=progress
+            model,
+            inputs.smiles,
+            store,
+            pool,
+            retry=RetryPolicy(max_attempts=max_attempts),
+            retry_failed=retry_failed,
+            max_heavy_atoms=max_heavy_atoms,
+            lines=inputs.lines,
+            position=inputs.position,
+            progress=progress,
         )
         click.echo(summary.format())
-        if output:
+        if output and inputs.rows is not None:
+            _export_rows(store, summary, inputs.rows, output)
+        elif output:
             _export(store, model.fingerprint, output, attempts=False, only=summary.molecule_ids)
 
 
@@ -165,6 +213,36 @@ def _export(store, fingerprint: str, path: str, attempts: bool, only: set[int] |
     if only is not None:
         frame = frame[frame["molecule_id"].isin(only)]
     write_frame(frame, path)
+    click.echo(f"wrote {len(frame)} rows to {path}")
+
+
+def _molecule_results(store, fingerprint: str, ids: set[int]) -> pd.DataFrame:
+    """One row per molecule of `ids`, indexed by store id: ``canonical_smiles``, the
+    ``status`` and ``error`` (message) of its last attempt, then the values of its success."""
+    attempts = store.evaluations_frame(fingerprint)
+    last = attempts[attempts["molecule_id"].isin(ids)].drop_duplicates("molecule_id", keep="last")
+    last = last.set_index("molecule_id")[["smiles", "status", "message"]]
+    values = store.latest_values(fingerprint).set_index("molecule_id").drop(columns="smiles")
+    return last.rename(columns={"smiles": "canonical_smiles", "message": "error"}).join(values)
+
+
+def _export_rows(store, summary, rows: pd.DataFrame, path: str) -> None:
+    """Write the input's `rows` in their order, every column kept, each joined with the
+    results of its molecule (``molecule_id``, then `_molecule_results`); a refused input has
+    status ``invalid``. A result column named like an input column gets the oracle's name
+    as a suffix."""
+    import pandas as pd
+
+    from athanor.store.exporting import write_frame
+
+    results = _molecule_results(store, summary.fingerprint, summary.molecule_ids)
+    ids = pd.DataFrame({"molecule_id": pd.array(summary.input_ids, dtype="Int64")})
+    joined = ids.join(results, on="molecule_id")
+    refused = list(summary.input_errors)
+    joined.loc[refused, "status"] = "invalid"
+    joined.loc[refused, "error"] = list(summary.input_errors.values())
+    frame = rows.join(joined, suffixes=("", f"_{summary.oracle}"))
+    write_frame(frame, path, smiles_column="canonical_smiles")
     click.echo(f"wrote {len(frame)} rows to {path}")
 
 

@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from rdkit import Chem
 from tqdm.auto import tqdm
 
-from athanor.chem import standardize_many
+from athanor.chem import StandardizerOptions, standardize_many
 from athanor.chem.parse import canonical_smiles
-from athanor.core.records import Molecule
+from athanor.core.records import Molecule, MoleculeFailure
 from athanor.execution.local import LocalExecutor
 from athanor.execution.reruns import rerun_ids
 from athanor.execution.summary import RunSummary
@@ -70,21 +71,58 @@ def _stored_ids(texts: list[str], store: Store) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _molecule_ids(smiles: Sequence[str], store: Store, summary: RunSummary) -> dict[int, str]:
-    """Store id -> canonical SMILES of the valid inputs, adding new molecules to the store."""
-    unique = list(dict.fromkeys(smiles))
+def _heavy_atoms(smiles: str) -> int:
+    """Heavy atoms of a stored (canonical) SMILES, counted without sanitising (~20 µs)."""
+    return Chem.MolFromSmiles(smiles, sanitize=False).GetNumHeavyAtoms()
+
+
+def _refused_stored(
+    found: dict[str, tuple[int, str]], options: StandardizerOptions
+) -> dict[str, MoleculeFailure]:
+    """Stored inputs over ``options.max_heavy_atoms``: text -> the failure standardisation
+    gives (only these few are standardised again; the stored SMILES is a fixed point)."""
+    cap = options.max_heavy_atoms
+    large = {text: smiles for text, (_, smiles) in found.items() if _heavy_atoms(smiles) > cap}
+    results = standardize_many(list(large.values()), options)
+    return {t: r for t, r in zip(large, results, strict=True) if isinstance(r, MoleculeFailure)}
+
+
+def _valid_inputs(
+    unique: list[str], store: Store, options: StandardizerOptions | None
+) -> tuple[dict[str, tuple[int, str]], dict[str, MoleculeFailure]]:
+    """Distinct input texts -> (store id, canonical SMILES) of the valid ones, adding new
+    molecules to the store, and text -> failure of the refused ones.
+
+    Without `options` (the standardiser's defaults), stored molecules are not checked again.
+    """
     found = _stored_ids(unique, store)
+    refused = _refused_stored(found, options) if options else {}
     new = [text for text in unique if text not in found]
-    molecules = []
-    for text, result in zip(new, standardize_many(new), strict=True):
+    molecules: dict[str, Molecule] = {}
+    for text, result in zip(new, standardize_many(new, options), strict=True):
         if isinstance(result, Molecule):
-            molecules.append(result)
+            molecules[text] = result
         else:
-            summary.add_invalid(result.message)
-            log.info("invalid input %r: %s", text, result.message)
-    ids = dict(found.values())
-    ids.update(zip(store.add_molecules(molecules), (m.smiles for m in molecules), strict=True))
-    return ids
+            refused[text] = result
+    ids = store.add_molecules(list(molecules.values()))
+    found.update({t: (key, m.smiles) for (t, m), key in zip(molecules.items(), ids, strict=True)})
+    return {t: found[t] for t in unique if t in found and t not in refused}, refused
+
+
+def _molecule_ids(
+    smiles: Sequence[str], store: Store, summary: RunSummary, options: StandardizerOptions | None
+) -> dict[int, str]:
+    """Store id -> canonical SMILES of the valid inputs; the refused ones are counted in
+    `summary` with their input positions."""
+    valid, refused = _valid_inputs(list(dict.fromkeys(smiles)), store, options)
+    rows: dict[str, list[int]] = {}
+    for row, text in enumerate(smiles):
+        rows.setdefault(text, []).append(row)
+    for text, failure in refused.items():
+        summary.add_invalid(failure.message, rows[text])
+        log.info("invalid input %r: %s", text, failure.message)
+    summary.set_inputs([valid[text][0] if text in valid else None for text in smiles])
+    return dict(valid.values())
 
 
 def pending_tasks(
@@ -95,11 +133,16 @@ def pending_tasks(
     *,
     timeout_s: float | None,
     retry_failed: bool = False,
+    max_heavy_atoms: int | None = None,
 ) -> list[Task]:
     """Tasks for the molecules among `smiles` this oracle has not finished yet, or finished
-    with a result worth retrying under a `timeout_s` limit (see `athanor.execution.reruns`)."""
-    ids = _molecule_ids(smiles, store, summary)
-    summary.molecule_ids = set(ids)
+    with a result worth retrying under a `timeout_s` limit (see `athanor.execution.reruns`).
+    Molecules over `max_heavy_atoms` (None: the standardiser's default for new molecules
+    only) are refused, as invalid inputs."""
+    options = None
+    if max_heavy_atoms is not None:
+        options = StandardizerOptions(max_heavy_atoms=max_heavy_atoms)
+    ids = _molecule_ids(smiles, store, summary, options)
     finished = store.finished_molecule_ids(oracle.fingerprint)
     again = ids.keys() & rerun_ids(
         store, oracle.fingerprint, timeout_s=timeout_s, retry_failed=retry_failed
@@ -156,7 +199,7 @@ class _Recorder:
             run_id=self.run_id,
         )
         if not again:
-            self.summary.add(outcome.evaluation)
+            self.summary.add(outcome.evaluation, task.key)
             return None
         self.summary.retries += 1
         return replace(task, attempt=task.attempt + 1)
@@ -211,6 +254,9 @@ def run_oracle(
     *,
     retry: RetryPolicy | None = None,
     retry_failed: bool = False,
+    max_heavy_atoms: int | None = None,
+    lines: Sequence[int] | None = None,
+    position: str = "line",
     progress: bool = False,
 ) -> RunSummary:
     """Evaluate `oracle` on every molecule of `smiles` that the store has no final result for.
@@ -226,13 +272,26 @@ def run_oracle(
         retry: retry budget and back-off for transient failures.
         retry_failed: also compute again the molecules whose stored results are all failures
             or timeouts (whatever their limit), e.g. those that used up their retries.
+        max_heavy_atoms: molecules with more heavy atoms are refused (invalid inputs, never
+            sent to the oracle); None: the standardiser's default, for new molecules only.
+        lines: (n,) where each input is in its file, to say where failures are; None:
+            input rows 1..n.
+        position: what `lines` count: ``line`` or ``record`` (SDF, Parquet).
         progress: show a progress bar with rate and ETA.
 
     Returns:
-        Counts of cached, invalid, ok, failed and timeout molecules, and failure reasons.
+        Counts of cached, invalid, ok, failed and timeout molecules, failure reasons with
+        their input positions, and the store id of each input.
+
+    Raises:
+        ValueError: `lines` and `smiles` differ in length.
     """
     start, retry = time.perf_counter(), retry or RetryPolicy()
+    if lines is not None and len(lines) != len(smiles):
+        raise ValueError(f"{len(lines)} lines for {len(smiles)} molecules")
     summary = RunSummary(oracle.name, oracle.fingerprint, requested=len(smiles))
+    if lines is not None:
+        summary.lines, summary.position = list(lines), position
     store.register_oracle(
         oracle.fingerprint,
         oracle.name,
@@ -242,7 +301,13 @@ def run_oracle(
     )
     executor = executor or LocalExecutor()
     tasks = pending_tasks(
-        oracle, smiles, store, summary, timeout_s=executor.timeout_s, retry_failed=retry_failed
+        oracle,
+        smiles,
+        store,
+        summary,
+        timeout_s=executor.timeout_s,
+        retry_failed=retry_failed,
+        max_heavy_atoms=max_heavy_atoms,
     )
     if tasks:
         recorder = _Recorder(oracle, store, retry, summary)

@@ -21,6 +21,7 @@ import pandas as pd
 from athanor.core.errors import InputDataError
 
 MOLBLOCK_COLUMN = "molblock"
+RECORD_FORMATS = ("sdf", "parquet")  # formats whose rows are numbered by record, not line
 COUNT_BATCH = 10_000  # records held at a time while counting
 FORMATS = {
     ".csv": "csv",

@@ -25,6 +25,7 @@ from athanor.chem.parse import molblock_smiles, smiles_problem
 from athanor.core.errors import InputDataError, MoleculeError, UnsupportedError
 from athanor.store.readers import (
     MOLBLOCK_COLUMN,
+    RECORD_FORMATS,
     RecordChunk,
     count_records,
     detect_format,
@@ -37,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 10_000
 MAX_LISTED = 100  # skipped rows listed in a FileSummary; the others are only counted
-RECORD_FORMATS = ("sdf", "parquet")  # formats whose rows are counted by record, not line
 STAND_IN = "CCO"  # the molecule giving the result columns' types when no row is valid
 # columns -> result columns for the valid rows of one chunk
 ChunkFunction = Callable[[TrainedModel, np.ndarray, np.ndarray | None], pd.DataFrame]
