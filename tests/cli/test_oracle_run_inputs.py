@@ -72,3 +72,11 @@ def test_a_cap_below_one_is_refused(tmp_path, capsys):
     source.write_text("CCO\n")
     assert main(_run(tmp_path, "--input", str(source), "--max-heavy-atoms", "0")) == 2
     assert "0 is not in the range x>=1" in capsys.readouterr().err
+
+
+def test_a_smiles_list_output_leaves_out_refused_rows(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("name,smiles\nethanol,CCO\nbroken,C1CC\nphenol,c1ccccc1O\n")
+    out = tmp_path / "out.smi"
+    assert main(_run(tmp_path, "--input", str(source), "-o", str(out))) == 0
+    assert out.read_text() == "CCO ethanol\nOc1ccccc1 phenol\n"

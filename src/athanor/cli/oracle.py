@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 import click
 
 from athanor.cli.common import echo_table, parameters_from, project_option
 from athanor.core.errors import InputDataError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @click.group()
@@ -41,46 +34,6 @@ def list_() -> None:
                 else f"default {info.get_default(call_default_factory=True)!r}"
             )
             click.echo(f"    {field} ({default})")
-
-
-@dataclass
-class _Inputs:
-    """The molecules of one run.
-
-    Attributes:
-        smiles: (n,) SMILES or mol blocks, in input order.
-        rows: (n, input columns) the input file's rows; None for a data set.
-        lines: (n,) file line (or SDF/Parquet record) of each row; None for a data set.
-        position: what `lines` count: ``line`` or ``record``.
-    """
-
-    smiles: list[str]
-    rows: pd.DataFrame | None = None
-    lines: list[int] | None = None
-    position: str = "line"
-
-
-def _read_inputs(
-    store, path: str | None, dataset: str | None, column: str | None, limit: int | None
-) -> _Inputs:
-    """The first `limit` molecules of an input file, a stored data set or a shipped one."""
-    if (path is None) == (dataset is None):
-        raise click.UsageError("give either --input FILE or --dataset NAME")
-    if dataset is not None:
-        return _Inputs(_dataset_smiles(store, dataset)[:limit])
-    import pandas as pd
-
-    from athanor.store.importing import guess_smiles_column
-    from athanor.store.readers import RECORD_FORMATS, detect_format, read_chunks
-
-    chunks = list(read_chunks(path, text=True))  # cells written back as they were
-    frame = pd.concat([chunk.frame for chunk in chunks], ignore_index=True).iloc[:limit]
-    column = column or guess_smiles_column(list(frame.columns))
-    if column not in frame.columns:
-        raise InputDataError(f"no column {column!r} in {path}")
-    lines = [line for chunk in chunks for line in chunk.lines][:limit]
-    position = "record" if detect_format(Path(path)) in RECORD_FORMATS else "line"
-    return _Inputs(frame[column].fillna("").astype(str).tolist(), frame, lines, position)
 
 
 def _with_pool_options(name: str, parameters: dict, store, dataset: str | None) -> dict:
@@ -179,26 +132,32 @@ def run(
     from athanor.execution import RetryPolicy, make_executor, run_oracle
     from athanor.oracles import make_oracle
     from athanor.store import Store
+    from athanor.workflows.oracle_file import read_oracle_inputs
 
+    if (input_path is None) == (dataset is None):
+        raise click.UsageError("give either --input FILE or --dataset NAME")
     parameters = parameters_from(settings, config)
     with Store.open(project) as store:
         model = make_oracle(name, **_with_pool_options(name, parameters, store, dataset))
-        inputs = _read_inputs(store, input_path, dataset, smiles_column, limit)
+        if input_path is not None:
+            inputs = read_oracle_inputs(input_path, smiles_column, limit)
+            smiles, places = inputs.smiles, {"lines": inputs.lines, "position": inputs.position}
+        else:
+            smiles, places = _dataset_smiles(store, dataset)[:limit], {}
         pool = make_executor(executor, workers, address=address, timeout_s=timeout)
         summary = run_oracle(
             model,
-            inputs.smiles,
+            smiles,
             store,
             pool,
             retry=RetryPolicy(max_attempts=max_attempts),
             retry_failed=retry_failed,
             max_heavy_atoms=max_heavy_atoms,
-            lines=inputs.lines,
-            position=inputs.position,
             progress=progress,
+            **places,
         )
         click.echo(summary.format())
-        if output and inputs.rows is not None:
+        if output and input_path is not None:
             _export_rows(store, summary, inputs.rows, output)
         elif output:
             _export(store, model.fingerprint, output, attempts=False, only=summary.molecule_ids)
@@ -216,32 +175,12 @@ def _export(store, fingerprint: str, path: str, attempts: bool, only: set[int] |
     click.echo(f"wrote {len(frame)} rows to {path}")
 
 
-def _molecule_results(store, fingerprint: str, ids: set[int]) -> pd.DataFrame:
-    """One row per molecule of `ids`, indexed by store id: ``canonical_smiles``, the
-    ``status`` and ``error`` (message) of its last attempt, then the values of its success."""
-    attempts = store.evaluations_frame(fingerprint)
-    last = attempts[attempts["molecule_id"].isin(ids)].drop_duplicates("molecule_id", keep="last")
-    last = last.set_index("molecule_id")[["smiles", "status", "message"]]
-    values = store.latest_values(fingerprint).set_index("molecule_id").drop(columns="smiles")
-    return last.rename(columns={"smiles": "canonical_smiles", "message": "error"}).join(values)
-
-
-def _export_rows(store, summary, rows: pd.DataFrame, path: str) -> None:
-    """Write the input's `rows` in their order, every column kept, each joined with the
-    results of its molecule (``molecule_id``, then `_molecule_results`); a refused input has
-    status ``invalid``. A result column named like an input column gets the oracle's name
-    as a suffix."""
-    import pandas as pd
-
+def _export_rows(store, summary, rows, path: str) -> None:
+    """Write the input's rows with their results (`rows_with_results`)."""
     from athanor.store.exporting import write_frame
+    from athanor.workflows.oracle_file import rows_with_results
 
-    results = _molecule_results(store, summary.fingerprint, summary.molecule_ids)
-    ids = pd.DataFrame({"molecule_id": pd.array(summary.input_ids, dtype="Int64")})
-    joined = ids.join(results, on="molecule_id")
-    refused = list(summary.input_errors)
-    joined.loc[refused, "status"] = "invalid"
-    joined.loc[refused, "error"] = list(summary.input_errors.values())
-    frame = rows.join(joined, suffixes=("", f"_{summary.oracle}"))
+    frame = rows_with_results(store, summary, rows)
     write_frame(frame, path, smiles_column="canonical_smiles")
     click.echo(f"wrote {len(frame)} rows to {path}")
 

@@ -31,7 +31,8 @@ def write_frame(frame: pd.DataFrame, path: str | Path, smiles_column: str = "smi
     """Write `frame` in the format given by the extension of `path` (``.gz`` compresses).
 
     SDF records are built from `smiles_column` with every other column as a data item;
-    SMILES lists write `smiles_column` and, if present, ``name``.
+    SMILES lists write `smiles_column` and, if present, ``name``. Both leave out the rows
+    without a molecule (an invalid input's).
     """
     path = Path(path)
     fmt = detect_format(path)
@@ -46,7 +47,8 @@ def write_frame(frame: pd.DataFrame, path: str | Path, smiles_column: str = "smi
         _write_sdf(frame, path, smiles_column)
     else:
         columns = [smiles_column] + (["name"] if "name" in frame.columns else [])
-        frame[columns].to_csv(path, index=False, header=False, sep=" ")
+        written = frame[frame[smiles_column].fillna("").astype(str).str.strip() != ""]
+        written[columns].to_csv(path, index=False, header=False, sep=" ")
     return path
 
 
