@@ -248,3 +248,18 @@ def test_a_file_without_usable_rows_is_refused_by_name(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(InputDataError, match=message):
         read_frame(DataConfig(file=path, smiles=["smiles"], targets=["y"]))
+
+
+def test_an_sdf_file_gives_its_mol_blocks_as_the_molecule_column(tmp_path, caplog):
+    from rdkit import Chem
+
+    from athanor.datasets.labelled import DataConfig, read_frame
+
+    blocks = [Chem.MolToMolBlock(Chem.MolFromSmiles(s)) for s in ("OCC", "c1ccccc1")]
+    blocks.insert(1, "broken\n\n\nM  END\n")
+    path = tmp_path / "data.sdf"
+    path.write_text("".join(f"{b}> <y>\n{i}.5\n\n$$$$\n" for i, b in enumerate(blocks)))
+    frame = read_frame(DataConfig(file=path, smiles=["smiles"], targets=["y"]))
+    assert frame["smiles"].tolist() == ["CCO", "c1ccccc1"]
+    assert frame["y"].tolist() == [0.5, 2.5]
+    assert "1 records skipped: record 2: cannot parse molblock" in caplog.text

@@ -76,7 +76,10 @@ def data_options(command):
     options = [
         click.option("--dataset", help="A shipped data set (see `athanor data info`)."),
         click.option(
-            "--data", "data_file", type=click.Path(dir_okay=False), help="CSV/Parquet file."
+            "--data",
+            "data_file",
+            type=click.Path(dir_okay=False),
+            help="CSV/TSV/SDF/Parquet file (SDF: molecules from the mol blocks).",
         ),
         click.option("--smiles", multiple=True, help="Molecule column (repeat for dye + solvent)."),
         click.option("--target", multiple=True, help="Target column (repeat for multi-task)."),

@@ -24,6 +24,7 @@ from athanor.core.config import StrictModel
 from athanor.core.errors import InputDataError
 from athanor.datasets.loaders import load_dataset, load_splits
 from athanor.datasets.registry import SPLIT_PARTS, dataset_info
+from athanor.store.readers import MOLBLOCK_COLUMN, RecordChunk, read_chunks, smiles_from_molblocks
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class DataConfig(StrictModel):
 
     Attributes:
         dataset: a shipped data set (`athanor.datasets`), or
-        file: a CSV or Parquet file (relative paths are taken from the config's folder).
+        file: a CSV/TSV/SDF/Parquet file (relative paths: from the config's folder).
         smiles: molecule column(s); several make multi-component rows (dye, solvent).
             Default for a shipped data set: its SMILES column then its condition columns.
         targets: label column(s); default for a shipped data set: its targets.
@@ -266,13 +267,26 @@ def _as_numbers(frame: pd.DataFrame, columns: list[str], lines: np.ndarray, fate
     return frame
 
 
+def _with_smiles(chunk: RecordChunk, config: DataConfig) -> RecordChunk:
+    """An SDF chunk's mol blocks as the SMILES of the first molecule column, when its data
+    items do not hold that column; unreadable records are logged and left out."""
+    column = config.columns()[0][0]
+    if MOLBLOCK_COLUMN not in chunk.frame.columns or column in chunk.frame.columns:
+        return chunk
+    converted, failures = smiles_from_molblocks(chunk, column)
+    if failures:
+        listed = "; ".join(f"record {line}: {reason}" for line, reason in failures[:5])
+        logger.warning("%d records skipped: %s", len(failures), listed)
+    return converted
+
+
 def read_frame(config: DataConfig) -> pd.DataFrame:
-    """The data set or file as one DataFrame, with the configured columns checked."""
-    from athanor.store.readers import read_chunks
+    """The data set or file as one DataFrame, with the configured columns checked (an SDF
+    file's mol blocks give the first molecule column, see `_with_smiles`)."""
 
     if config.dataset is not None:
         return _check_columns(load_dataset(config.dataset), config)
-    chunks = list(read_chunks(config.file))
+    chunks = [_with_smiles(chunk, config) for chunk in read_chunks(config.file)]
     frame = pd.concat([chunk.frame for chunk in chunks], ignore_index=True)
     lines = np.concatenate([chunk.lines for chunk in chunks])
     checked = _check_columns(frame, config, lines)

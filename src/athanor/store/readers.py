@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from athanor.core.errors import InputDataError
+from athanor.core.errors import InputDataError, MoleculeError
 
 MOLBLOCK_COLUMN = "molblock"
 RECORD_FORMATS = ("sdf", "parquet")  # formats whose rows are numbered by record, not line
@@ -297,6 +297,32 @@ def _read_sdf(path: Path, chunk_size: int) -> Iterator[RecordChunk]:
         yield RecordChunk(
             start, list(range(start + 1, start + 1 + len(records))), pd.DataFrame(records)
         )
+
+
+def smiles_from_molblocks(
+    chunk: RecordChunk, column: str
+) -> tuple[RecordChunk, list[tuple[int, str]]]:
+    """An SDF chunk with its mol blocks replaced by their canonical SMILES, in a first column
+    named `column`; the records RDKit cannot read are left out.
+
+    Returns:
+        The chunk of readable records, and (record number, reason) of each one left out.
+    """
+    from athanor.chem.parse import molblock_smiles
+
+    texts: list[str | None] = []
+    failures: list[tuple[int, str]] = []
+    for block, line in zip(chunk.frame[MOLBLOCK_COLUMN], chunk.lines, strict=True):
+        try:
+            texts.append(molblock_smiles(block))
+        except MoleculeError as error:
+            texts.append(None)
+            failures.append((line, str(error)))
+    read = [text is not None for text in texts]
+    frame = chunk.frame.drop(columns=MOLBLOCK_COLUMN)
+    frame.insert(0, column, texts)
+    lines = [line for line, ok in zip(chunk.lines, read, strict=True) if ok]
+    return RecordChunk(chunk.start, lines, frame[read].reset_index(drop=True)), failures
 
 
 def _parquet_file(path: Path):

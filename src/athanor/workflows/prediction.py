@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from athanor.chem.parse import molblock_smiles, smiles_problem
-from athanor.core.errors import InputDataError, MoleculeError, UnsupportedError
+from athanor.chem.parse import smiles_problem
+from athanor.core.errors import InputDataError, UnsupportedError
 from athanor.store.readers import (
     MOLBLOCK_COLUMN,
     RECORD_FORMATS,
@@ -30,6 +30,7 @@ from athanor.store.readers import (
     count_records,
     detect_format,
     read_chunks,
+    smiles_from_molblocks,
 )
 from athanor.workflows.table_writer import TableWriter
 from athanor.workflows.trained_model import TrainedModel
@@ -136,22 +137,13 @@ def _from_sdf(chunk: RecordChunk, smiles: list[str], summary: FileSummary) -> Re
     """An SDF chunk with its mol blocks turned into SMILES, in the one molecule column that
     its data items do not hold (a second component, e.g. a solvent, may be a data item).
     A record RDKit cannot read is skipped; any other chunk is returned as it is."""
-    frame = chunk.frame
-    missing = [column for column in smiles if column not in frame.columns]
-    if MOLBLOCK_COLUMN not in frame.columns or len(missing) != 1:
+    missing = [column for column in smiles if column not in chunk.frame.columns]
+    if MOLBLOCK_COLUMN not in chunk.frame.columns or len(missing) != 1:
         return chunk
-    texts: list[str | None] = []
-    for block, line in zip(frame[MOLBLOCK_COLUMN], chunk.lines, strict=True):
-        try:
-            texts.append(molblock_smiles(block))
-        except MoleculeError as error:
-            texts.append(None)
-            summary.skip(line, str(error))
-    read = np.array([text is not None for text in texts], dtype=bool)
-    converted = frame.drop(columns=MOLBLOCK_COLUMN)
-    converted.insert(0, missing[0], texts)
-    lines = [line for line, ok in zip(chunk.lines, read, strict=True) if ok]
-    return RecordChunk(chunk.start, lines, converted[read].reset_index(drop=True))
+    converted, failures = smiles_from_molblocks(chunk, missing[0])
+    for line, reason in failures:
+        summary.skip(line, reason)
+    return converted
 
 
 def _require_columns(frame: pd.DataFrame, columns: list[str]) -> None:
