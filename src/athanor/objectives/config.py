@@ -19,51 +19,66 @@ that an error names the allowed keys of the very table that holds the typo.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from athanor.core.config import StrictModel, validate_config
 from athanor.core.errors import ConfigError
 from athanor.objectives.aggregate import Aggregation
 
+# kinds whose default label is one of their parameters: every unnamed oracle component
+# would otherwise be labelled "oracle", like the store's column of oracle names
+LABEL_PARAMS = {"oracle": "property"}
 
-class ComponentSpec(StrictModel):
+
+class _Scored(StrictModel):
+    """A component's table: what a component and a constraint share. Numbers are finite."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    kind: str
+    name: str | None = None
+    params: dict[str, Any] = {}
+
+    @property
+    def label(self) -> str:
+        """The name, else the parameter of `LABEL_PARAMS` (an oracle's property), else the
+        kind."""
+        if self.name:
+            return self.name
+        default = self.params.get(LABEL_PARAMS[self.kind]) if self.kind in LABEL_PARAMS else None
+        return default if isinstance(default, str) and default else self.kind
+
+
+class ComponentSpec(_Scored):
     """One scored component.
 
     Attributes:
         kind: the component (``qed``, ``similarity``, ``surrogate``, ...).
-        name: column name in results (default: the kind).
+        name: column name in results (default: the kind; an oracle's property for ``oracle``).
         params: the component's parameters.
         desirability: transform of the raw value to [0, 1] (default: identity).
-        weight: weight in the aggregation (> 0).
+        weight: weight in the aggregation (finite, > 0).
     """
 
-    kind: str
-    name: str | None = None
-    params: dict[str, Any] = {}
     desirability: dict[str, Any] = {"kind": "identity"}
     weight: float = Field(default=1.0, gt=0)
 
-    @property
-    def label(self) -> str:
-        return self.name or self.kind
 
-
-class ConstraintSpec(StrictModel):
+class ConstraintSpec(_Scored):
     """A hard constraint: a molecule whose raw value leaves [min, max] scores 0.
 
     Attributes:
         kind: the component whose raw value is bounded.
-        name: label in results (default: the kind).
+        name: label in results (default: as for `ComponentSpec`).
         params: the component's parameters.
-        min: lowest allowed value (inclusive), if any.
-        max: highest allowed value (inclusive), if any.
+        min: lowest allowed value (inclusive, finite), if any.
+        max: highest allowed value (inclusive, finite, not below `min`), if any.
     """
 
-    kind: str
-    name: str | None = None
-    params: dict[str, Any] = {}
     min: float | None = None
     max: float | None = None
 
@@ -71,11 +86,9 @@ class ConstraintSpec(StrictModel):
     def _bounded(self) -> ConstraintSpec:
         if self.min is None and self.max is None:
             raise ValueError("a constraint needs 'min' and/or 'max'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' ({self.min:g}) exceeds 'max' ({self.max:g}): no value passes")
         return self
-
-    @property
-    def label(self) -> str:
-        return self.name or self.kind
 
 
 class ObjectiveConfig(StrictModel):
@@ -105,7 +118,15 @@ class ObjectiveConfig(StrictModel):
 
 
 def _validated(model: type[StrictModel], table: dict, where: str, index: int):
-    try:
+    with located(f"objective.{where}[{index}]"):
         return validate_config(model, table)
+
+
+@contextmanager
+def located(where: str) -> Iterator[None]:
+    """Prefix a `ConfigError` raised inside with where its table is, e.g.
+    ``objective.components[2]``."""
+    try:
+        yield
     except ConfigError as error:
-        raise ConfigError(f"objective.{where}[{index}]: {error}") from None
+        raise ConfigError(f"{where}: {error}") from None

@@ -12,13 +12,20 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from athanor.core.config import StrictModel, validate_config
 from athanor.core.errors import ConfigError
 
 
-class Identity(StrictModel):
+class Transform(StrictModel):
+    """Base of the transforms: their parameters are finite numbers (NaN would score every
+    molecule NaN, an infinite bound none)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+
+class Identity(Transform):
     """The raw value as it is (for components already in [0, 1], e.g. QED, similarity)."""
 
     kind: Literal["identity"] = "identity"
@@ -27,7 +34,7 @@ class Identity(StrictModel):
         return np.asarray(x, dtype=float)
 
 
-class Linear(StrictModel):
+class Linear(Transform):
     """0 at `lower`, 1 at `upper`, linear between and clipped outside (decreasing when
     `lower` > `upper`)."""
 
@@ -45,7 +52,7 @@ class Linear(StrictModel):
         return np.clip((np.asarray(x, float) - self.lower) / (self.upper - self.lower), 0.0, 1.0)
 
 
-class Sigmoid(StrictModel):
+class Sigmoid(Transform):
     """Logistic step of width `scale` around `center`; decreasing when `increasing` is false."""
 
     kind: Literal["sigmoid"] = "sigmoid"
@@ -58,7 +65,7 @@ class Sigmoid(StrictModel):
         return 1.0 / (1.0 + np.exp(-z if self.increasing else z))
 
 
-class Step(StrictModel):
+class Step(Transform):
     """1 at or above `threshold` (at or below it when `above` is false), else 0."""
 
     kind: Literal["step"] = "step"
@@ -71,7 +78,7 @@ class Step(StrictModel):
         return np.where(np.isnan(x), np.nan, passed.astype(float))
 
 
-class Window(StrictModel):
+class Window(Transform):
     """1 inside [`lower`, `upper`]; outside, a Gaussian fall-off of width `softness`
     (a hard window when `softness` is 0)."""
 
@@ -94,7 +101,7 @@ class Window(StrictModel):
         return np.exp(-0.5 * (distance / self.softness) ** 2)
 
 
-class Gaussian(StrictModel):
+class Gaussian(Transform):
     """exp(-(x - mu)^2 / (2 sigma^2)): a target value."""
 
     kind: Literal["gaussian"] = "gaussian"
@@ -126,7 +133,7 @@ class MaxGaussian(Gaussian):
 
 
 Desirability = Identity | Linear | Sigmoid | Step | Window | Gaussian | MinGaussian | MaxGaussian
-TRANSFORMS: dict[str, type[StrictModel]] = {
+TRANSFORMS: dict[str, type[Transform]] = {
     cls.model_fields["kind"].default: cls
     for cls in (Identity, Linear, Sigmoid, Step, Window, Gaussian, MinGaussian, MaxGaussian)
 }

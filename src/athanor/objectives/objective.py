@@ -23,7 +23,7 @@ from athanor.core.labels import unique_labels
 from athanor.objectives.aggregate import aggregate
 from athanor.objectives.cache import ScoringCache
 from athanor.objectives.components import Component, make_component
-from athanor.objectives.config import ObjectiveConfig
+from athanor.objectives.config import ComponentSpec, ObjectiveConfig, located
 from athanor.objectives.constraints import Constraint
 from athanor.objectives.desirability import TRANSFORMS, Identity, make_desirability
 
@@ -85,6 +85,17 @@ def _parse(text: str) -> _Parsed:
     return _Parsed(Chem.MolToSmiles(mol), mol)
 
 
+# columns of the results that a component's or constraint's raw value must not overwrite:
+# `ScoreBatch.frame`, the store's evaluations (`Store.evaluations_frame`: the evaluations
+# table, smiles and oracle) and a design campaign's history (round, call); ``score`` and the
+# ``score_<label>`` (Pareto) columns hold the scores
+RESERVED_LABELS = frozenset({
+    "attempt", "call", "created_at", "fingerprint", "geometry", "host", "id", "message",
+    "molecule_id", "oracle", "reason", "round", "run_id", "runtime_s", "score", "smiles",
+    "status", "transient", "versions",
+})  # fmt: skip
+RESERVED_PREFIX = "score_"
+
 # errors of the set-up, not of a molecule: scoring them per molecule would record every
 # molecule of the campaign as failed
 SETUP_ERRORS = (ConfigError, StoreError, WorkerStartError)
@@ -126,13 +137,22 @@ class Objective:
 
     def __init__(self, config: ObjectiveConfig):
         self.config = config
-        specs = config.component_specs()
-        self.labels = unique_labels([spec.label for spec in specs])
-        self.components = [make_component(spec.kind, spec.params) for spec in specs]
-        self.transforms = [make_desirability(spec.desirability) for spec in specs]
+        specs, bounds = config.component_specs(), config.constraint_specs()
+        self.labels = _component_labels(specs)
+        _check_reserved(self.labels, [spec.label for spec in bounds])
+        self.components, self.transforms = [], []
+        for index, (spec, label) in enumerate(zip(specs, self.labels, strict=True)):
+            where = f"objective.components[{index}] ('{label}')"
+            with located(where):
+                self.components.append(make_component(spec.kind, spec.params))
+            with located(f"{where} desirability"):
+                self.transforms.append(make_desirability(spec.desirability))
         _check_unit_scores(self.labels, self.components, self.transforms)
         self.weights = np.array([spec.weight for spec in specs])
-        self.constraints = [Constraint(spec) for spec in config.constraint_specs()]
+        self.constraints = []
+        for index, spec in enumerate(bounds):
+            with located(f"objective.constraints[{index}] ('{spec.label}')"):
+                self.constraints.append(Constraint(spec))
         _check_shared_labels(dict(zip(self.labels, self.components, strict=True)), self.constraints)
         self.cache = ScoringCache()
 
@@ -230,6 +250,42 @@ class Objective:
             for label, value in entry.values.items():
                 values[label][i] = value
         return ScoreBatch([p.key for p in parsed], scores, status, reasons, values, calls)
+
+
+def _component_labels(specs: list[ComponentSpec]) -> list[str]:
+    """The components' labels: a repeated default label is suffixed by its occurrence
+    (``similarity, similarity_2``), a name is kept as given.
+
+    Raises:
+        ConfigError: a label that an earlier component already has (a repeated name, or a
+            name that an earlier component has or was given as a suffixed default).
+    """
+    labels = unique_labels([spec.label for spec in specs])
+    for index, (spec, label) in enumerate(zip(specs, labels, strict=True)):
+        wanted = spec.name or label
+        if labels.index(wanted) != index:
+            raise ConfigError(
+                f"objective.components[{index}]: label '{wanted}' is already that of "
+                f"objective.components[{labels.index(wanted)}]; give each its own 'name'"
+            )
+    return labels
+
+
+def _check_reserved(components: list[str], constraints: list[str]) -> None:
+    """Refuse a component or constraint label that names a column of the results.
+
+    Raises:
+        ConfigError: naming the table and the reserved names.
+    """
+    places = [("components", i, label) for i, label in enumerate(components)]
+    places += [("constraints", i, label) for i, label in enumerate(constraints)]
+    for where, index, label in places:
+        if label in RESERVED_LABELS or label.startswith(RESERVED_PREFIX):
+            reserved = ", ".join(sorted(RESERVED_LABELS))
+            raise ConfigError(
+                f"objective.{where}[{index}]: label '{label}' names a column of the results; "
+                f"give it another 'name' (reserved: {reserved}, {RESERVED_PREFIX}*)"
+            )
 
 
 def _check_unit_scores(labels: list[str], components: list[Component], transforms: list) -> None:

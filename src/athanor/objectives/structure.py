@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 from pydantic import field_validator
@@ -38,6 +38,8 @@ class SimilarityParams(StrictModel):
     @field_validator("smiles")
     @classmethod
     def _parsable(cls, value: str | list[str]) -> str | list[str]:
+        if not value:
+            raise ValueError("give at least one reference SMILES")
         for smiles in [value] if isinstance(value, str) else value:
             try:
                 parse_molecule(smiles)
@@ -79,6 +81,8 @@ class SubstructureParams(StrictModel):
     @field_validator("smarts")
     @classmethod
     def _valid(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the pattern is empty")
         if Chem.MolFromSmarts(value) is None:
             raise ValueError(f"not a valid SMARTS: {value!r}")
         return value
@@ -103,9 +107,16 @@ Catalog = Literal["PAINS", "BRENK", "NIH", "ZINC", "CHEMBL"]
 
 
 class AlertsParams(StrictModel):
-    """Parameters of ``alerts``: which RDKit FilterCatalog rule sets to apply."""
+    """Parameters of ``alerts``: which RDKit FilterCatalog rule sets to apply (one or more)."""
 
     catalogs: list[Catalog] = ["PAINS", "BRENK"]
+
+    @field_validator("catalogs")
+    @classmethod
+    def _not_empty(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError(f"give one or more of {', '.join(get_args(Catalog))}")
+        return value
 
 
 @register_component("alerts")
@@ -123,6 +134,12 @@ class StructuralAlerts(Component):
 
     def value(self, mol: Chem.Mol) -> float:
         return float(len(self._catalog.GetMatches(mol)))
+
+
+# the element symbols RDKit knows (H to Og), looked up in a set: the periodic table's
+# GetAtomicNumber prints a C++ stack trace for an unknown symbol before it raises
+_TABLE = Chem.GetPeriodicTable()
+ELEMENTS = frozenset(_TABLE.GetElementSymbol(z) for z in range(1, _TABLE.GetMaxAtomicNumber() + 1))
 
 
 def parse_formula(formula: str) -> dict[str, int]:
@@ -149,6 +166,9 @@ class IsomerParams(StrictModel):
     def _valid(cls, value: str) -> str:
         if not parse_formula(value) or re.sub(r"[A-Z][a-z]?\d*", "", value):
             raise ValueError(f"not a molecular formula: {value!r}")
+        unknown = [element for element in parse_formula(value) if element not in ELEMENTS]
+        if unknown:
+            raise ValueError(f"{value!r}: unknown element symbol(s) {', '.join(unknown)}")
         return value
 
 
