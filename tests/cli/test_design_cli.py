@@ -50,3 +50,10 @@ def test_design_report(tmp_path, capsys):
     assert main(["design", "run", str(config), "-p", str(project)]) == 0
     html = (project / "reports" / "design-tiny.html").read_text()
     assert "Score against oracle calls" in html and "Novelty of the best" in html
+
+
+def test_design_run_help_says_how_often_scores_are_committed(capsys):
+    assert main(["design", "run", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "committed to the project store as they are computed, a few molecules" in help_text
+    assert "as soon as it is scored" not in help_text  # design.COMMIT_EVERY molecules a commit

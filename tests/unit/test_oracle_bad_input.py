@@ -3,6 +3,7 @@ the batch completes."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -113,12 +114,19 @@ def test_table_miss_is_a_failure(tmp_path):
     _check(oracle, "CCN", "failed", "no value for score")
 
 
-@pytest.mark.parametrize("path", ["lambda_fn", "os.path", "nope:missing"])
-def test_python_oracle_rejects_unimportable_functions(path):
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("lambda_fn", "must be given as 'module:function'"),
+        ("os:nosuch", "cannot import 'os:nosuch'"),
+        ("nosuchmod:f", "cannot import 'nosuchmod:f': No module named 'nosuchmod'"),
+        ("os:sep", "'os:sep' is not callable"),
+    ],
+)
+def test_python_oracle_rejects_unimportable_functions_when_built(path, message):
     from athanor.core.errors import ConfigError
 
-    oracle = PythonOracle(function=path, properties={"n": "1"})
-    results = oracle.evaluate([GOOD])
-    assert results[0].status == "failed" and "ConfigError" in results[0].message
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        PythonOracle(function=path, properties={"n": "1"})  # not a failure per molecule
     with pytest.raises(ConfigError):
         PythonOracle.from_function(lambda s: {"n": 1}, {"n": "1"})

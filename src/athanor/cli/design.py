@@ -29,8 +29,9 @@ def design() -> None:
 def run(config: str, project: str, report: bool) -> None:
     """Run (or resume) the campaign described in CONFIG (TOML).
 
-    Every scored molecule is committed to the project store as soon as it is scored, so an
-    interrupted run continues where it stopped, without scoring anything twice.
+    Scores are committed to the project store as they are computed, a few molecules at a
+    time, so an interrupted run loses at most the few it was scoring and continues where it
+    stopped, without scoring a committed molecule twice.
     """
     from athanor.store import Store
     from athanor.workflows.design import DesignCampaign

@@ -109,7 +109,8 @@ class OracleParams(StrictModel):
 class OracleComponent(Component):
     """A property computed by an oracle, one call per molecule under the time limit; failures,
     timeouts and crashes are recorded per molecule. The oracle is built when the component is,
-    so bad options or a wrong property fail at start.
+    so bad options, a wrong property, a Python function that cannot be imported or a program
+    that is not installed fail at start (`ConfigError`), before any molecule is scored.
 
     The calls run in one worker process of the execution engine (`athanor.execution`), started
     at the first `values` call and kept until `close` (or until the component is garbage

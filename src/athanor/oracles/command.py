@@ -6,7 +6,8 @@ file named by ``{output}``. ``{smiles}`` in the command is replaced by the SMILE
 runs in a fresh temporary directory and a session of its own, with one thread per native
 library, under a timeout; when it exits or times out, whatever is left of its process group
 (e.g. the children of a ``sh -c`` wrapper) is killed. A non-zero exit, a crash, a hang or
-unreadable output is a per-item failure that says which.
+unreadable output is a per-item failure that says which. A program that cannot be found is
+a `ConfigError` when the oracle is built, before any molecule.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from athanor.core.config import StrictModel
+from athanor.core.errors import ConfigError
 from athanor.core.parallel import single_thread_environment
 from athanor.core.processes import die_with_parent
 from athanor.oracles.base import Oracle, OracleFailure, checked_values
@@ -64,6 +67,27 @@ def _substitute(argument: str, smiles: str, workdir: Path) -> str:
     )
 
 
+def check_program(command: tuple[str, ...]) -> None:
+    """Check that the program `command[0]` can be run: a name found on ``PATH``, or the
+    absolute path of an executable file (the program runs in a temporary directory, where a
+    relative path would not lead to it).
+
+    Raises:
+        ConfigError: an empty command, a relative path, or no such executable.
+    """
+    if not command:
+        raise ConfigError("command: give the program and its arguments, e.g. ['vina', ...]")
+    program = command[0]
+    if os.sep in program and not os.path.isabs(program):
+        raise ConfigError(
+            f"command: {program!r} is a relative path; give an absolute one (the program "
+            "runs in a temporary directory)"
+        )
+    if shutil.which(program) is None:
+        where = "is not an executable file" if os.sep in program else "is not found on PATH"
+        raise ConfigError(f"command: the program {program!r} {where}")
+
+
 def _check_exit(process: subprocess.CompletedProcess) -> None:
     if process.returncode < 0:
         name = signal.Signals(-process.returncode).name
@@ -91,6 +115,10 @@ class CommandOracle(Oracle):
 
     version = "1"
     Parameters = CommandParameters
+
+    def __init__(self, parameters: CommandParameters | None = None, **options):
+        super().__init__(parameters, **options)
+        check_program(self.parameters.command)
 
     @property
     def properties(self) -> dict[str, str]:

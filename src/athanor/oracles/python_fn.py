@@ -2,7 +2,8 @@
 
 The function is referenced by its import path (``"package.module:function"``), which keeps the
 oracle picklable for worker processes and Ray, and goes into the fingerprint together with a
-version the user bumps when the function changes.
+version the user bumps when the function changes. The path is imported when the oracle is
+built, so a wrong one fails at start rather than for every molecule.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import cached_property
 
 from athanor.core.config import StrictModel
 from athanor.core.errors import ConfigError
@@ -65,10 +65,18 @@ def import_function(path: str) -> Callable:
 
 @register_oracle("python")
 class PythonOracle(Oracle):
-    """Values from a user function; its exceptions become per-item failures."""
+    """Values from a user function; its exceptions become per-item failures.
+
+    Raises:
+        ConfigError: the function cannot be imported (see `import_function`).
+    """
 
     version = "1"
     Parameters = PythonParameters
+
+    def __init__(self, parameters: PythonParameters | None = None, **options):
+        super().__init__(parameters, **options)
+        import_function(self.parameters.function)  # a wrong path fails now, not per molecule
 
     @classmethod
     def from_function(cls, function: Callable, properties: dict[str, str], **options):
@@ -86,8 +94,10 @@ class PythonOracle(Oracle):
     def properties(self) -> dict[str, str]:
         return dict(self.parameters.properties)
 
-    @cached_property
+    @property
     def _function(self) -> Callable:
+        """The function, looked up by its path (in `sys.modules` after the first import): an
+        oracle keeps no function object, which may not pickle (a lambda bound to a name)."""
         return import_function(self.parameters.function)
 
     def evaluate_one(self, smiles: str) -> dict[str, float]:

@@ -6,28 +6,33 @@ committed every `COMMIT_EVERY` molecules as they are computed (`design_state`), 
 killed at any moment loses at most the slice it was scoring and resumes with `run`: the
 generator is replayed with every stored score (nothing committed is scored twice), the pending
 molecules of the interrupted round are scored first, and the loop continues.
-Invalid proposals score 0 and are counted; they never stop a run.
+Invalid proposals score 0 and are counted; they never stop a run, nor does a molecule whose
+oracle failed (it scores 0), unless the oracle fails for a whole round's worth of molecules
+in a row (`failure_limit`): then the set-up is broken, and the run stops before it spends
+its budget on failures.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from athanor.chem import standardize_many
+from athanor.core.errors import ConfigError
 from athanor.core.records import Molecule
 from athanor.generators.base import Generator
 from athanor.generators.registry import make_generator
 from athanor.generators.screened import ScreenedGenerator
-from athanor.objectives.objective import Objective
+from athanor.objectives.objective import Objective, ScoreBatch
 from athanor.store import Store
 from athanor.workflows import design_state as state
 from athanor.workflows.design_config import DesignConfig
-from athanor.workflows.design_loop import SurrogateScreen, oracle_labels
+from athanor.workflows.design_loop import SurrogateScreen, new_surrogate, oracle_labels
 from athanor.workflows.runs import find_or_start_run, stored_config
 
 log = logging.getLogger(__name__)
@@ -36,6 +41,9 @@ RUN_KIND = "design"
 # xTB oracle may take minutes a molecule), at the cost of smaller batches for the components
 COMMIT_EVERY = 8
 MAX_EMPTY_ROUNDS = 5  # rounds in a row without a new valid molecule before a run gives up
+# molecules in a row whose oracle failed that stop a run whatever the batch size: a few bad
+# molecules in a row are chemistry, this many a broken set-up (a licence, a missing file)
+MIN_FAILURE_LIMIT = 10
 
 
 @dataclass
@@ -90,16 +98,20 @@ class DesignCampaign:
         learns_oracle = config.loop.surrogate is not None and oracle_labels(objective)
         self.screen = SurrogateScreen(config, objective) if learns_oracle else None
         self.proposals = pd.DataFrame({"round": [], "proposed": [], "invalid": []}, dtype=int)
+        self.oracle_failures: list[str] = []  # reasons of the latest oracle failures in a row
 
     @classmethod
     def open(cls, store: Store, config: DesignConfig) -> DesignCampaign:
         """Start the campaign, or reopen it (same name and config) where it stopped.
 
         Raises:
-            ConfigError: unknown generator, component or parameter (naming the allowed ones),
-                or a name clash with another configuration.
+            ConfigError: unknown generator, component, oracle function or program, loop
+                surrogate or parameter (naming the allowed ones), or a name clash with another
+                configuration; all checked before the run is recorded.
         """
-        objective = Objective.from_config(config.objective)
+        objective = Objective.from_config(config.objective)  # builds (checks) its oracles
+        if config.loop.surrogate is not None:
+            new_surrogate(config)  # checked now: a bad one would stop the run after warm-up
         generator = _make_generator(config, objective)
         campaign = cls(
             store, config, find_or_start_run(store, RUN_KIND, config), objective, generator
@@ -119,7 +131,7 @@ class DesignCampaign:
         columns, the raw values and call; NaN where a molecule has no such value (yet)."""
         chosen = self.store.selections_frame(self.run_id)[["round", "molecule_id", "smiles"]]
         columns = ["status", "message", *self.columns, *self.objective.value_labels]
-        scores = state.load_scores(self.store, self.fingerprint)
+        scores = state.load_scores(self.store, self.fingerprint, self.run_id)
         scores = scores.reindex(columns=list(dict.fromkeys(["molecule_id", *columns])))
         history = chosen.merge(scores, on="molecule_id", how="left")
         history["call"] = np.arange(1, len(history) + 1)
@@ -155,7 +167,9 @@ class DesignCampaign:
 
     def _restore(self) -> None:
         """Refill the cache from the store and replay the run's scores to the generator."""
-        state.prefill_cache(self.objective, state.load_scores(self.store, self.fingerprint))
+        state.prefill_cache(
+            self.objective, state.load_scores(self.store, self.fingerprint, self.run_id)
+        )
         self.proposals = state.load_proposals(self.store, self.run_id, self.proposals)
         history = self.store.selections_frame(self.run_id)
         done = history[history["smiles"].isin(self.objective.cache.entries)]
@@ -228,9 +242,35 @@ class DesignCampaign:
             state.record_scores(
                 self.store, self.fingerprint, self.run_id, ids[start:end], batch, self.columns
             )
+            self._check_oracles(batch)
         self._tell(smiles)
         if self.screen is not None:
             self.screen.refit(self.objective)
+
+    @property
+    def failure_limit(self) -> int:
+        """Molecules in a row whose oracle failed that stop the run: a round's worth (the
+        whole budget if smaller), and at least `MIN_FAILURE_LIMIT`."""
+        budget = self.config.budget
+        return max(min(budget.batch_size, budget.oracle_calls), MIN_FAILURE_LIMIT)
+
+    def _check_oracles(self, batch: ScoreBatch) -> None:
+        """Count the molecules in a row whose oracle component (or constraint) failed.
+
+        Raises:
+            ConfigError: `failure_limit` of them, naming the most common failure.
+        """
+        labels = oracle_labels(self.objective)
+        for i, status in enumerate(batch.status):
+            failed = status == "failed" and np.isnan([batch.values[k][i] for k in labels]).any()
+            self.oracle_failures = [*self.oracle_failures, batch.reasons[i]] if failed else []
+        if len(self.oracle_failures) >= self.failure_limit:
+            reason, count = Counter(self.oracle_failures).most_common(1)[0]
+            raise ConfigError(
+                f"the oracle failed for the last {len(self.oracle_failures)} molecules in a "
+                f"row ({count} times: {reason}); stopped before spending the budget: fix the "
+                "oracle and run again (a new campaign name scores these molecules again)"
+            )
 
     def _tell(self, smiles: list[str]) -> None:
         """Tell the generator the (scalar) scores of molecules already in the cache."""

@@ -31,6 +31,20 @@ def oracle_labels(objective: Objective) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
+def new_surrogate(config: DesignConfig):
+    """An unfitted surrogate of the loop (``loop.surrogate``), seeded by the campaign.
+
+    Raises:
+        ConfigError: an unknown model, or a parameter it does not have or of the wrong type.
+    """
+    from athanor.models.registry import make_surrogate  # torch-heavy: only in closed loops
+
+    try:
+        return make_surrogate(config.loop.surrogate, {"seed": config.seed} | config.loop.params)
+    except ConfigError as error:
+        raise ConfigError(f"loop.surrogate: {error}") from None
+
+
 def _proxy_config(config: DesignConfig, objective: Objective) -> dict:
     """The objective table with each oracle table replaced by a surrogate table."""
     table = deepcopy(config.objective.model_dump(mode="json"))
@@ -58,8 +72,8 @@ class SurrogateScreen:
     """
 
     def __init__(self, config: DesignConfig, objective: Objective):
+        self.config = config
         self.loop = config.loop
-        self.seed = config.seed
         self.tasks = oracle_labels(objective)
         if not self.tasks:
             raise ConfigError("loop.surrogate needs an 'oracle' component in the objective")
@@ -81,13 +95,7 @@ class SurrogateScreen:
         known = np.isfinite(y).any(axis=1)
         if known.sum() < max(2, self.loop.warmup) or known.sum() == self.n_train_:
             return
-        from athanor.models import surrogate_class  # torch-heavy: only in closed loops
-
-        params = {"seed": self.seed} | self.loop.params
-        try:
-            model = surrogate_class(self.loop.surrogate)(**params)
-        except TypeError as error:
-            raise ConfigError(f"loop.params: {error}") from None
+        model = new_surrogate(self.config)
         self.model_ = model.fit(list(np.array(smiles)[known]), y[known])
         self.n_train_ = int(known.sum())
         for component in self.proxy.components + [c.component for c in self.proxy.constraints]:

@@ -1,11 +1,14 @@
 """A design campaign's scores in the store: the objective acts as an oracle there.
 
-The objective is registered like an oracle, fingerprinted by its configuration, so that each
-(molecule, objective) is computed at most once, ever: a score is committed as soon as it is
-computed, and a resumed campaign refills the objective's cache from the store instead of
-scoring again. Scores and raw component values are the evaluation's values; a molecule that
-failed keeps its reason as the message, and a rejected one (constraint) is ``ok`` with score
-0 and the violated bound as the message.
+The objective is registered like an oracle, fingerprinted by its configuration, so that a
+successful score of a (molecule, objective) is computed once, ever: scores are committed as
+they are computed, and a campaign refills the objective's cache from the store instead of
+scoring again. A failure is final only within the campaign that met it (each unique molecule
+is scored once per campaign); another campaign computes that molecule again, as the failure
+may have been the set-up's (a missing program, a licence), since fixed. Scores and raw
+component values are the evaluation's values; a molecule that failed keeps its reason as the
+message, and a rejected one (constraint) is ``ok`` with score 0 and the violated bound as the
+message.
 """
 
 from __future__ import annotations
@@ -55,19 +58,25 @@ def record_scores(
         store.record_evaluation(molecule_id, fingerprint, evaluation, run_id=run_id)
 
 
-def load_scores(store: Store, fingerprint: str) -> pd.DataFrame:
-    """Every stored score of the objective: molecule_id, smiles, status, message, values."""
+def load_scores(store: Store, fingerprint: str, run_id: int) -> pd.DataFrame:
+    """The objective's stored scores that count for the run `run_id`, one per molecule, in
+    the order they were stored: molecule_id, smiles, status, message, values. What the run
+    recorded itself wins (a resumed run sees what it saw), else a success of another run;
+    other runs' failures are left out, to be computed again."""
     frame = store.evaluations_frame(fingerprint)
     if frame.empty:
         return frame
-    frame = frame.drop_duplicates("molecule_id", keep="first").reset_index(drop=True)
+    own = frame["run_id"] == run_id
+    frame = frame[own | (frame["status"] == "ok")]
+    frame = frame.sort_values("run_id", key=lambda runs: runs != run_id, kind="stable")
+    frame = frame.drop_duplicates("molecule_id").sort_values("id").reset_index(drop=True)
     rejected = (frame["status"] == "ok") & (frame["message"].fillna("") != "")
     frame.loc[rejected, "status"] = "rejected"
     return frame
 
 
 def prefill_cache(objective: Objective, scores: pd.DataFrame) -> None:
-    """Put stored scores into the objective's cache, so they are never computed again."""
+    """Put stored scores (`load_scores`) into the objective's cache: not computed again."""
     columns = score_columns(objective)
     for row in scores.to_dict("records"):
         values = {label: _number(row.get(label)) for label in objective.value_labels}
