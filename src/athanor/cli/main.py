@@ -16,6 +16,7 @@ import click
 
 from athanor._version import __version__
 from athanor.core.errors import AthanorError
+from athanor.core.interrupts import rdkit_interrupts_raised
 
 # command name -> "module:attribute"; modules are imported on first use
 LAZY_COMMANDS: dict[str, str] = {
@@ -68,7 +69,8 @@ def cli(debug: bool, verbose: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (used by the console script and tests)."""
     try:
-        status = cli.main(args=argv, prog_name="athanor", standalone_mode=False)
+        with rdkit_interrupts_raised():
+            status = cli.main(args=argv, prog_name="athanor", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
