@@ -314,3 +314,68 @@ def test_hyperband_prunes_dmpnn_trials_from_their_validation_curves(esol_csv, tm
     assert complete and pruned
     assert all(list(t.intermediate_values) == list(range(8)) for t in complete)
     assert all(max(t.intermediate_values) < 7 for t in pruned)  # stopped before the last epoch
+
+
+@pytest.mark.parametrize(
+    ("model", "space", "refusal"),
+    [
+        ("rf", {"fixed": {"n_estimators": -5}}, r"\[space.fixed\] n_estimators: .* = -5 \(Inv"),
+        ("rf", {"ranges": {"max_features": {"float": [0.5, 3.0]}}}, r"max_features = 3.0 \(Inv"),
+        ("rf", {"ranges": {"radius": {"int": [-2, -1]}}}, r"radius = -2 \(OverflowError"),
+        ("rf", {"ranges": {"n_bits": {"choice": [1024, "big"]}}}, "n_bits = 'big' is not a num"),
+        ("dmpnn", {"ranges": {"dropout": {"float": [0.0, 1.5]}}}, "'dropout': Input should be"),
+    ],
+)
+def test_a_value_the_model_does_not_take_is_refused_before_the_study(
+    esol_csv, tmp_path, model, space, refusal
+):
+    config = tiny_config(esol_csv, model=model, space=space)
+    with pytest.raises(ConfigError, match=refusal):
+        tune(config, tmp_path, compare=False)
+    assert not (tmp_path / ".athanor").exists()
+
+
+def test_a_split_or_data_file_that_cannot_be_tuned_on_is_refused_before_the_study(
+    esol_csv, tmp_path
+):
+    no_validation = tiny_config(esol_csv, split={"strategy": "random", "sizes": [1.0, 0, 0]})
+    with pytest.raises(ConfigError, match="60 training and 0 validation rows"):
+        tune(no_validation, tmp_path, compare=False)
+    missing = tiny_config(tmp_path / "missing.csv")
+    with pytest.raises(InputDataError, match="not found"):
+        tune(missing, tmp_path, compare=False)
+    assert not (tmp_path / ".athanor").exists()
+
+
+def test_a_few_held_out_rows_are_warned_about(esol_csv, tmp_path, caplog):
+    config = tiny_config(esol_csv, split={"strategy": "random", "sizes": [0.9, 0.05, 0.05]})
+    data = study_module.load_study_data(config)
+    assert 0 < len(data.held_out().y) < study_module.MIN_HELD_OUT_ROWS
+    assert "held-out row(s) only" in caplog.text
+    caplog.clear()
+    study_module.load_study_data(tiny_config(esol_csv, data={"dataset": "esol"}))
+    assert "held-out" not in caplog.text
+
+
+def test_a_study_that_finished_no_trial_is_taken_over_by_another_config(
+    esol_csv, tmp_path, monkeypatch, caplog
+):
+    def crash(*args):
+        raise RuntimeError("a trial that fails")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(objective_module.TrialObjective, "__call__", crash)
+        with pytest.raises(RuntimeError, match="a trial that fails"):
+            run_study(tiny_config(esol_csv), tmp_path)
+    corrected = tiny_config(esol_csv, split={"strategy": "random", "seed": 7})
+    caplog.set_level("INFO", logger=study_module.__name__)
+    study = run_study(corrected, tmp_path)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2
+    assert "finished no trial: replaced by this one" in caplog.text
+
+
+def test_a_storage_that_cannot_be_opened_is_a_config_error(esol_csv, tmp_path):
+    (tmp_path / "folder").mkdir()
+    config = tiny_config(esol_csv, storage=str(tmp_path / "folder"))
+    with pytest.raises(ConfigError, match=r"storage '.*folder': cannot open an SQLite file"):
+        run_study(config, tmp_path)

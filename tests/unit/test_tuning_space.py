@@ -11,7 +11,14 @@ from athanor.core.config import validate_config
 from athanor.core.errors import ConfigError
 from athanor.core.toml_writer import dumps_toml
 from athanor.tuning.config import TuneConfig
-from athanor.tuning.space import SearchSpace, check_space, resolve_space
+from athanor.tuning.space import (
+    Choice,
+    FloatRange,
+    IntRange,
+    SearchSpace,
+    check_space,
+    resolve_space,
+)
 
 
 def space(**ranges) -> SearchSpace:
@@ -120,3 +127,10 @@ def test_toml_writer_round_trips():
         "a": 1,
         "b": {"c": [1, 2.5e-05], "d": 'x"y', "f": {"g": True}},
     }
+
+
+def test_range_ends_are_the_values_a_trial_can_draw_at_the_edges():
+    assert IntRange(int=(100, 1050), step=100).ends() == [100, 1000]
+    assert IntRange(int=(3, 3)).ends() == [3]
+    assert FloatRange(float=(0.5, 3.0)).ends() == [0.5, 3.0]
+    assert Choice(choice=[1024, "big"]).ends() == [1024, "big"]

@@ -6,11 +6,13 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import optuna
 
+from athanor.core.errors import AthanorError, ConfigError
 from athanor.datasets.labelled import Part, SplitData
 from athanor.evaluation import mae, rmse
 from athanor.models import Surrogate
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # the D-MPNN's training module loads torch
 logger = logging.getLogger(__name__)
 
 METRICS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"rmse": rmse, "mae": mae}
+PROBE_ROWS = 16  # labelled training rows per task that `check_model_values` fits on
 
 
 def route_optuna_logs() -> None:
@@ -67,6 +70,59 @@ def fit_model(model: Surrogate, data: SplitData, on_epoch: EpochCallback | None 
         **extra,
     )
     return time.perf_counter() - start
+
+
+def _rows(part: Part, rows: np.ndarray) -> Part:
+    """The given rows of a part."""
+    conditions = None if part.conditions is None else part.conditions[rows]
+    return Part(part.smiles[rows], part.y[rows], conditions)
+
+
+def _probe_data(data: SplitData) -> SplitData:
+    """``data`` with a few training and validation rows: the first `PROBE_ROWS` labelled
+    training rows of every task, the first `PROBE_ROWS` validation rows."""
+    y = data.train.y
+    per_task = [np.flatnonzero(~np.isnan(y[:, task]))[:PROBE_ROWS] for task in range(y.shape[1])]
+    train = _rows(data.train, np.unique(np.concatenate(per_task)))
+    val = _rows(data.val, np.arange(min(PROBE_ROWS, len(data.val.y))))
+    return replace(data, train=train, val=val)
+
+
+def check_model_values(model: str, space: SearchSpace, data: SplitData, seed: int) -> None:
+    """Refuse, before any trial, a value the model does not take: each fixed parameter (with
+    the fixed ones before it), then both ends of every range and every choice (with the fixed
+    ones). A model with a fit-free check of its parameters (the D-MPNN's
+    ``_checked_params``) runs it; the others check theirs when fitting, so they are fitted on
+    a few training rows (`PROBE_ROWS` per task).
+
+    Raises:
+        ConfigError: naming the ``[space]`` table, the parameter, the value and what the
+            model said.
+    """
+    fixed = list(space.fixed.items())
+    probes = [("fixed", name, value, dict(fixed[: i + 1])) for i, (name, value) in enumerate(fixed)]
+    probes += [
+        ("ranges", name, value, {**space.fixed, name: value})
+        for name, spec in space.ranges.items()
+        for value in spec.ends()
+    ]
+    probe_data = _probe_data(data)
+    logger.info("checking %d parameter value(s) of model %r", len(probes), model)
+    for table, name, value, params in probes:
+        surrogate = build_model(model, params, seed)
+        try:
+            if hasattr(surrogate, "_checked_params"):
+                surrogate._checked_params()
+            else:
+                fit_model(surrogate, probe_data)
+        except AthanorError:
+            raise
+        except Exception as error:  # the model's own check, whatever it raises
+            said = next(iter(str(error).splitlines()), "")
+            raise ConfigError(
+                f"[space.{table}] {name}: model {model!r} does not take {name} = {value!r} "
+                f"({type(error).__name__}: {said})"
+            ) from error
 
 
 def error_on(model: Surrogate, part: Part, metric: str) -> float:

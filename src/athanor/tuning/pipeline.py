@@ -14,7 +14,6 @@ import pandas as pd
 
 from athanor.core.errors import ConfigError
 from athanor.core.provenance import environment
-from athanor.datasets.labelled import load_split_data
 from athanor.tuning.config import TuneConfig
 from athanor.tuning.report import write_report
 from athanor.tuning.results import (
@@ -23,7 +22,7 @@ from athanor.tuning.results import (
     tuned_params,
     write_training_config,
 )
-from athanor.tuning.study import run_study
+from athanor.tuning.study import load_study_data, run_study
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +63,15 @@ def tune(config: TuneConfig, project: str | Path = ".", compare: bool = True) ->
         compare: fit default and tuned models with every test seed and score the test set.
 
     Raises:
-        ConfigError: before any trial, for a bad search space, a study file written by
-            another configuration, or (with ``compare``) a split without a test part.
+        ConfigError: before any trial, for a bad search space or split, a value the model
+            does not take, a study file written by another configuration, or (with
+            ``compare``) a split without a test part (see `run_study`).
     """
-    if compare:
-        data = load_split_data(config.data, config.split)
-        if len(data.test.y) == 0:
-            raise ConfigError("the split has no test part to compare on: give [split] sizes "
-                              "a test share, or skip the comparison (--no-compare)")  # fmt: skip
-    study = run_study(config, project)
+    data = load_study_data(config)
+    if compare and len(data.test.y) == 0:
+        raise ConfigError("the split has no test part to compare on: give [split] sizes "
+                          "a test share, or skip the comparison (--no-compare)")  # fmt: skip
+    study = run_study(config, project, data)
     output = output_dir(config, project)
     output.mkdir(parents=True, exist_ok=True)
     trial = best_trial(study)

@@ -39,6 +39,11 @@ class IntRange(StrictModel):
         low, high = self.int
         return isinstance(value, int) and low <= value <= high and (value - low) % self.step == 0
 
+    def ends(self) -> list[int]:
+        """The lowest and the highest value a trial can draw (``high`` rounded down to a step)."""
+        low, high = self.int
+        return sorted({low, low + (high - low) // self.step * self.step})
+
     def check(self) -> str | None:
         low, high = self.int
         if low > high:
@@ -62,6 +67,10 @@ class FloatRange(StrictModel):
         low, high = self.float
         return isinstance(value, int | float) and low <= value <= high
 
+    def ends(self) -> list[float]:
+        """The range's ends."""
+        return list(self.float)
+
     def check(self) -> str | None:
         low, high = self.float
         if not low < high:
@@ -81,6 +90,10 @@ class Choice(StrictModel):
 
     def contains(self, value: Any) -> bool:
         return value in self.choice
+
+    def ends(self) -> list[Scalar]:
+        """Every choice."""
+        return list(self.choice)
 
     def check(self) -> str | None:
         return None if self.choice else "empty list of choices"

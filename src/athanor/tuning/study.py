@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import optuna
+import sqlalchemy.exc
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.study import MaxTrialsCallback
 from optuna.trial import TrialState
@@ -23,7 +24,12 @@ from athanor.core.errors import ConfigError
 from athanor.core.parallel import parallel_map
 from athanor.datasets.labelled import SplitData, load_split_data
 from athanor.tuning.config import TuneConfig
-from athanor.tuning.objective import TrialObjective, enqueue_current, route_optuna_logs
+from athanor.tuning.objective import (
+    TrialObjective,
+    check_model_values,
+    enqueue_current,
+    route_optuna_logs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,34 +38,82 @@ ROWS_ATTR = "rows_digest"
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 HEARTBEAT_S = 60
 WORKER_SEED_STRIDE = 100_003  # keeps the samplers of parallel workers apart
+MIN_HELD_OUT_ROWS = 10  # fewer rows score trials mostly by the noise of a few molecules
 
 
 def _storage(config: TuneConfig, project: str | Path) -> RDBStorage:
+    """The study storage, its folder made if needed.
+
+    Raises:
+        ConfigError: the SQLite file cannot be made or opened there.
+    """
     path = config.storage_path(project)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():  # heartbeats are marked experimental since Optuna 2.8
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return RDBStorage(
-            f"sqlite:///{path}",
-            heartbeat_interval=HEARTBEAT_S,
-            grace_period=3 * HEARTBEAT_S,
-            heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=1),
-        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():  # heartbeats are marked experimental since Optuna 2.8
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return RDBStorage(
+                f"sqlite:///{path}",
+                heartbeat_interval=HEARTBEAT_S,
+                grace_period=3 * HEARTBEAT_S,
+                heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=1),
+            )
+    except (OSError, sqlalchemy.exc.OperationalError) as error:
+        said = getattr(error, "orig", error)  # SQLAlchemy's wrapper adds a line of links
+        raise ConfigError(
+            f"storage {str(path)!r}: cannot open an SQLite file there ({said}); "
+            "give 'storage' the path of a file in a writable folder"
+        ) from error
 
 
 def _check_fingerprint(storage: RDBStorage, config: TuneConfig) -> None:
-    """Refuse to resume a study that another configuration created."""
+    """Refuse to resume a study that another configuration created, unless no trial of it
+    finished or runs (its configuration failed in every trial): that one is deleted, so that
+    the corrected configuration keeps the study's name."""
     try:
         study_id = storage.get_study_id_from_name(config.study)
     except KeyError:
         return
     stored = storage.get_study_user_attrs(study_id).get(FINGERPRINT_ATTR)
-    if stored != config.fingerprint():
-        raise ConfigError(
-            f"study {config.study!r} in {storage.url} was created by another configuration "
-            f"(fingerprint {stored}, this config {config.fingerprint()}): "
-            "choose another 'study' name or 'storage' file"
-        )
+    if stored == config.fingerprint():
+        return
+    if not storage.get_all_trials(study_id, deepcopy=False, states=(*FINISHED, TrialState.RUNNING)):
+        logger.info("study %r of another configuration (fingerprint %s) finished no trial: "
+                    "replaced by this one", config.study, stored)  # fmt: skip
+        storage.delete_study(study_id)
+        return
+    raise ConfigError(
+        f"study {config.study!r} in {storage.url} was created by another configuration "
+        f"(fingerprint {stored}, this config {config.fingerprint()}): "
+        "choose another 'study' name or 'storage' file"
+    )
+
+
+def load_study_data(config: TuneConfig) -> SplitData:
+    """The study's split data, checked before any trial.
+
+    Warns when fewer than `MIN_HELD_OUT_ROWS` held-out rows score the trials, or when a task
+    has no held-out label.
+
+    Raises:
+        InputDataError: see `load_split_data`.
+        ConfigError: a split without training or validation rows.
+    """
+    data = load_split_data(config.data, config.split)
+    sizes = data.sizes()
+    if not sizes["train"] or not sizes["val"]:
+        raise ConfigError(f"the split leaves {sizes['train']} training and {sizes['val']} "
+                          "validation rows: give [split] sizes a share of both")  # fmt: skip
+    held_out = data.held_out()
+    if len(held_out.y) < MIN_HELD_OUT_ROWS:
+        logger.warning("trials are scored on %d held-out row(s) only (fewer than %d): the best "
+                       "trial may be chosen by noise; give [split] sizes a larger validation "
+                       "share", len(held_out.y), MIN_HELD_OUT_ROWS)  # fmt: skip
+    unlabelled = np.isnan(held_out.y).all(axis=0)
+    if unlabelled.any():
+        logger.warning("task(s) %s have no validation labels: trials are scored on the others",
+                       np.flatnonzero(unlabelled).tolist())  # fmt: skip
+    return data
 
 
 def _check_rows(study: optuna.Study, data: SplitData) -> None:
@@ -101,7 +155,8 @@ def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optu
             do not repeat each other's draws.
 
     Raises:
-        ConfigError: a bad search space, or a stored study with another config fingerprint.
+        ConfigError: a bad search space, a storage that cannot be opened, or a stored study
+            with another config fingerprint that finished a trial (see `_check_fingerprint`).
     """
     config.search_space()
     route_optuna_logs()
@@ -137,18 +192,14 @@ def finished_trials(study: optuna.Study) -> int:
     return len(study.get_trials(deepcopy=False, states=FINISHED))
 
 
-def _optimize(study: optuna.Study, config: TuneConfig) -> int:
-    """Run trials until the study holds ``config.n_trials`` finished ones (or the timeout);
-    return how many this call finished."""
+def _optimize(study: optuna.Study, config: TuneConfig, data: SplitData | None = None) -> int:
+    """Run trials until the study holds ``config.n_trials`` finished ones (or the timeout) on
+    ``data`` (None: loaded here, in a worker); return how many this call finished."""
     before = finished_trials(study)
     if before >= config.n_trials:
         return 0
-    data = load_split_data(config.data, config.split)
+    data = load_split_data(config.data, config.split) if data is None else data
     _check_rows(study, data)
-    unlabelled = np.isnan(data.held_out().y).all(axis=0)
-    if unlabelled.any():
-        logger.warning("task(s) %s have no validation labels: trials are scored on the others",
-                       np.flatnonzero(unlabelled).tolist())  # fmt: skip
     objective = TrialObjective(
         config.model,
         config.search_space(),
@@ -193,12 +244,25 @@ def _ray_workers(config: TuneConfig, project: str | Path) -> None:
             ray.shutdown()
 
 
-def run_study(config: TuneConfig, project: str | Path = ".") -> optuna.Study:
+def run_study(
+    config: TuneConfig, project: str | Path = ".", data: SplitData | None = None
+) -> optuna.Study:
     """Run (or resume) the study in ``config.n_jobs`` workers and return it.
 
+    Args:
+        config: the study.
+        project: project directory holding the default storage.
+        data: the result of `load_study_data` (None: loaded here).
+
     Raises:
-        ConfigError: before any trial, for a bad search space or a mismatched stored study.
+        ConfigError: before the study is created or opened, for a bad search space, a split
+            without training or validation rows, or a value the model does not take (see
+            `check_model_values`); then for a storage that cannot be opened or a stored study
+            of another configuration.
+        InputDataError: data that cannot be read, before the study is created or opened.
     """
+    data = load_study_data(config) if data is None else data
+    check_model_values(config.model, config.search_space(), data, config.seed)
     study = open_study(config, project)
     logger.info(
         "study %r: %d/%d trials finished", config.study, finished_trials(study), config.n_trials
@@ -206,7 +270,7 @@ def run_study(config: TuneConfig, project: str | Path = ".") -> optuna.Study:
     if config.executor == "ray":
         _ray_workers(config, project)
     elif config.n_jobs == 1:
-        _optimize(study, config)
+        _optimize(study, config, data)
     else:
         worker = partial(run_worker, config, str(project))
         parallel_map(worker, list(range(1, config.n_jobs + 1)), n_jobs=config.n_jobs, chunk_size=1)
