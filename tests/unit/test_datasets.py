@@ -263,3 +263,10 @@ def test_an_sdf_file_gives_its_mol_blocks_as_the_molecule_column(tmp_path, caplo
     assert frame["smiles"].tolist() == ["CCO", "c1ccccc1"]
     assert frame["y"].tolist() == [0.5, 2.5]
     assert "1 records skipped: record 2: cannot parse molblock" in caplog.text
+
+
+def test_a_negative_split_seed_is_refused():
+    from athanor.datasets.labelled import SplitConfig
+
+    with pytest.raises(ValueError, match="greater than or equal to 0"):
+        SplitConfig(strategy="cluster", seed=-1)

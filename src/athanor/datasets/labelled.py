@@ -101,7 +101,7 @@ class SplitConfig(StrictModel):
 
     strategy: str = "scaffold"
     sizes: tuple[float, float, float] = (0.8, 0.1, 0.1)
-    seed: int = 0
+    seed: int = Field(default=0, ge=0)
     fixed: str | None = None
     calibration: float = Field(default=0.5, ge=0, lt=1)
     calibration_source: Literal["validation", "train"] = "validation"
