@@ -32,7 +32,7 @@ def test_sample_then_metrics(tmp_path, capsys):
 
 def test_errors_are_one_line(tmp_path, capsys):
     assert main(["generate", "metrics", str(tmp_path / "missing.smi")]) == 1
-    assert "SMILES file not found" in capsys.readouterr().err
+    assert "input file not found" in capsys.readouterr().err
     assert main(["generate", "sample", "--model", "nope", "-o", str(tmp_path / "x.smi")]) == 1
     assert "unknown generator 'nope'" in capsys.readouterr().err
     sample = ["generate", "sample", "-m", "smiles_lm", "-o", str(tmp_path / "x.smi")]
@@ -43,19 +43,20 @@ def test_errors_are_one_line(tmp_path, capsys):
 def test_empty_or_invalid_reference_is_an_error(tmp_path, capsys):
     sample = tmp_path / "out.smi"
     sample.write_text("CCO\nCCN\nc1ccccc1\n")
-    for name, text in [("empty.smi", ""), ("bad.smi", "smiles\nxyz\n\nC1CC\n")]:
+    files = [("header.smi", "smiles\n", "no molecules"), ("bad.smi", "xyz\n\nC1CC\n", "no valid")]
+    for name, text, problem in files:
         (tmp_path / name).write_text(text)
         for option in ["--reference", "--training"]:
             args = ["generate", "metrics", str(sample), option, str(tmp_path / name), "--no-fcd"]
             assert main(args) == 1
             err = capsys.readouterr().err
-            assert f"{tmp_path / name}: no valid molecule" in err and "Traceback" not in err
+            assert f"{tmp_path / name}: {problem}" in err and "Traceback" not in err
 
 
 def test_header_and_name_columns_are_not_molecules(tmp_path):
     path = tmp_path / "named.smi"
     path.write_text("SMILES Name\nCCO ethanol\n\nc1ccccc1\tbenzene\n")
-    assert read_smiles_file(path) == ["CCO", "", "c1ccccc1"]
+    assert read_smiles_file(path) == ["CCO", "c1ccccc1"]  # a blank line is no record
     path.write_text("CCO smiles\nCCN\n")  # `smiles` as a later field is no header
     assert read_smiles_file(path) == ["CCO", "CCN"]
 

@@ -58,10 +58,8 @@ def test_nan_scores_are_not_learnt(library):
 def test_bad_settings_and_unknown_surrogate_parameters_are_config_errors(library):
     with pytest.raises(ConfigError):
         ScreenedGenerator(_library_walker(library), oversample=0)
-    screened = ScreenedGenerator(_library_walker(library), "rf", {"leaves": 3}, warmup=2)
-    batch = screened.ask(2)
-    with pytest.raises(ConfigError, match="leaves"):
-        screened.tell(batch, np.array([1.0, 2.0]))
+    with pytest.raises(ConfigError, match="leaves"):  # at once, not after the warmup
+        ScreenedGenerator(_library_walker(library), "rf", {"leaves": 3}, warmup=2)
 
 
 def test_unreadable_strings_are_ranked_last_and_never_learnt(library):

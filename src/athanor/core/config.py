@@ -97,6 +97,20 @@ def load_toml(path: str | Path, model: type[M]) -> M:
     return validate_config(model, data)
 
 
+def check_parameter_names(owner: str, cls: type, params: dict) -> None:
+    """Refuse a parameter that `cls` does not take, listing those it does.
+
+    Raises:
+        ConfigError: naming `owner`, the unknown parameter(s) and the known ones.
+    """
+    signature = [name for name in inspect.signature(cls).parameters if name != "self"]
+    unknown = sorted(set(params) - set(signature))
+    if unknown:
+        raise ConfigError(
+            f"{owner} has no parameter(s) {unknown}; its parameters: {', '.join(signature)}"
+        )
+
+
 def check_numbers(owner: str, cls: type, params: dict) -> None:
     """Refuse text (or true/false) given for a parameter of `cls` whose default is a number,
     before it fails deep inside with a message about types.

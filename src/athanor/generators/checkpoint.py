@@ -8,8 +8,6 @@ vocabulary and training record). Rebuilding a model needs nothing else.
 from __future__ import annotations
 
 import json
-import pickle
-import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -48,20 +46,41 @@ def save_checkpoint(
     return weights
 
 
+def _not_a_checkpoint(path: Path, reason: str) -> ModelFileError:
+    return ModelFileError(f"{path} is not an Athanor generator checkpoint ({reason})")
+
+
 def _read_description(meta: Path, kind: str) -> dict:
     try:
         record = json.loads(meta.read_text())
-    except (OSError, json.JSONDecodeError) as error:
-        raise ModelFileError(f"cannot read checkpoint description {meta}: {error}") from None
-    version = record.get("schema_version")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _not_a_checkpoint(meta, f"unreadable description: {error}") from None
+    version = record.get("schema_version") if isinstance(record, dict) else None
+    if not isinstance(version, int):
+        raise _not_a_checkpoint(meta, "not a checkpoint description: no schema_version")
+    if version > SCHEMA_VERSION:
         raise ModelFileError(
-            f"{meta} has schema version {version!r}; this Athanor reads versions up to "
+            f"{meta} has schema version {version}; this Athanor reads versions up to "
             f"{SCHEMA_VERSION} (upgrade Athanor)"
         )
     if record.get("kind") != kind:
         raise ModelFileError(f"{meta} holds a '{record.get('kind')}' model, not a '{kind}'")
     return record
+
+
+def _read_weights(weights: Path) -> dict[str, torch.Tensor]:
+    try:
+        state_dict = torch.load(weights, map_location="cpu", weights_only=True)
+    except Exception:  # torch raises many types (pickle, zip, OS, key errors) on foreign bytes
+        raise _not_a_checkpoint(
+            weights, "damaged weights file: truncated, corrupt or not saved by torch"
+        ) from None
+    tensors = isinstance(state_dict, dict) and all(
+        isinstance(value, torch.Tensor) for value in state_dict.values()
+    )
+    if not tensors:
+        raise _not_a_checkpoint(weights, "its weights are not a dict of tensors")
+    return state_dict
 
 
 def load_checkpoint(path: str | Path, kind: str) -> tuple[dict[str, torch.Tensor], dict]:
@@ -71,18 +90,14 @@ def load_checkpoint(path: str | Path, kind: str) -> tuple[dict[str, torch.Tensor
         the state dict and the description written by `save_checkpoint`.
 
     Raises:
-        ModelFileError: missing or truncated files, another kind, or a newer schema.
+        ModelFileError: missing, truncated or foreign files, another kind, or a newer schema.
     """
     weights, meta = checkpoint_paths(path)
     for file in (weights, meta):
         if not file.is_file():
             raise ModelFileError(f"checkpoint file not found: {file}")
-    description = _read_description(meta, kind)
-    try:
-        state_dict = torch.load(weights, map_location="cpu", weights_only=True)
-    except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile) as error:
-        raise ModelFileError(f"damaged weights file {weights}: {error}") from None
-    return state_dict, description
+    description = _read_description(meta, kind)  # cheap checks first
+    return _read_weights(weights), description
 
 
 def load_state(module: torch.nn.Module, state_dict: dict[str, torch.Tensor], source: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from athanor.core.config import check_numbers
+from athanor.core.config import check_numbers, check_parameter_names
 from athanor.core.errors import ConfigError
 from athanor.generators.base import Generator
 
@@ -36,13 +36,15 @@ def make_generator(name: str, **params) -> Generator:
     """Build the generator registered as `name`.
 
     Raises:
-        ConfigError: unknown name (lists the valid ones) or bad parameters.
+        ConfigError: unknown name (lists the valid ones), a parameter the generator does not
+            have (lists the ones it has) or bad parameters.
     """
     if name not in GENERATORS and name in BUILTIN_MODULES:
         importlib.import_module(BUILTIN_MODULES[name])
     if name not in GENERATORS:
         valid = ", ".join(sorted(set(GENERATORS) | set(BUILTIN_MODULES)))
         raise ConfigError(f"unknown generator '{name}' (valid: {valid})")
+    check_parameter_names(f"generator '{name}'", GENERATORS[name], params)
     check_numbers(f"generator '{name}'", GENERATORS[name], params)
     try:
         return GENERATORS[name](**params)

@@ -44,6 +44,9 @@ class ScreenedGenerator(Generator):
             AUC on the two tasks measured.
         beta: weight of the surrogate's std in the ranking (0: greedy on the mean).
         seed: seed of the surrogate.
+
+    Raises:
+        ConfigError: a bad setting, or an unknown surrogate or surrogate parameter.
     """
 
     name = "screened"
@@ -72,6 +75,7 @@ class ScreenedGenerator(Generator):
         self.scores_: dict[str, float] = {}
         self.model_ = None
         self.n_fitted_ = 0
+        self._new_surrogate()  # an unknown model or parameter fails now, not after warmup
 
     def get_params(self) -> dict:
         inner = {"name": self.generator.name, **self.generator.get_params()}
@@ -124,15 +128,19 @@ class ScreenedGenerator(Generator):
         if len(self.scores_) >= self.warmup and due:
             self._refit()
 
-    def _refit(self) -> None:
-        from athanor.models import surrogate_class  # torch-heavy registry: on first use
+    def _new_surrogate(self):
+        """An unfitted surrogate, seeded unless `params` sets a seed.
 
+        Raises:
+            ConfigError: an unknown model or parameter (naming the valid ones).
+        """
+        from athanor.models.registry import make_surrogate  # torch-heavy registry: on first use
+
+        return make_surrogate(self.surrogate, {"seed": self.seed} | self.params)
+
+    def _refit(self) -> None:
         smiles = list(self.scores_)
         y = np.fromiter(self.scores_.values(), float, len(smiles))[:, None]
-        try:
-            model = surrogate_class(self.surrogate)(**({"seed": self.seed} | self.params))
-        except TypeError as error:
-            raise ConfigError(f"screened surrogate '{self.surrogate}': {error}") from None
-        self.model_ = model.fit(smiles, y)
+        self.model_ = self._new_surrogate().fit(smiles, y)
         self.n_fitted_ = len(smiles)
         log.debug("screening surrogate refitted on %d molecules", len(smiles))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any, TypeVar
 
-from athanor.core.config import check_numbers
+from athanor.core.config import check_numbers, check_parameter_names
 from athanor.core.errors import ConfigError
 
 T = TypeVar("T", bound=type)
@@ -56,12 +55,7 @@ def make_surrogate(name: str, params: dict[str, Any]):
             has), or text where the parameter is a number.
     """
     cls = surrogate_class(name)
-    signature = {k: v for k, v in inspect.signature(cls).parameters.items() if k != "self"}
-    unknown = sorted(set(params) - set(signature))
-    if unknown:
-        raise ConfigError(
-            f"model {name!r} has no parameter(s) {unknown}; its parameters: {', '.join(signature)}"
-        )
+    check_parameter_names(f"model {name!r}", cls, params)
     check_numbers(f"model {name!r}", cls, params)
     return cls(**params)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pandas as pd
-from rdkit import Chem
+from rdkit import Chem, rdBase
 
 from athanor.core.errors import InputDataError
 from athanor.store.readers import detect_format
@@ -13,17 +14,19 @@ from athanor.store.store import Store
 
 
 def _write_sdf(frame: pd.DataFrame, path: Path, smiles_column: str) -> None:
-    writer = Chem.SDWriter(str(path))
-    try:
+    """One record per row whose SMILES RDKit reads (gzip-compressed for a ``.gz`` path)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt") as handle, rdBase.BlockLogs():
+        writer = Chem.SDWriter(handle)
         for record in frame.to_dict("records"):
-            mol = Chem.MolFromSmiles(str(record.get(smiles_column) or ""))
+            text = record.get(smiles_column)
+            mol = Chem.MolFromSmiles(text) if isinstance(text, str) and text.strip() else None
             if mol is None:
                 continue
             for key, value in record.items():
                 if key != smiles_column and value is not None and not pd.isna(value):
                     mol.SetProp(str(key), str(value))
             writer.write(mol)
-    finally:
         writer.close()
 
 
