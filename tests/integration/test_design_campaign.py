@@ -128,7 +128,9 @@ def test_raising_component_is_a_recorded_zero_with_its_reason(store):
 
 def test_changed_config_under_the_same_name_fails(store):
     DesignCampaign.open(store, _config())
-    with pytest.raises(ConfigError, match="another configuration"):
+    with pytest.raises(
+        ConfigError, match=r"another configuration \(changed: budget.oracle_calls\)"
+    ):
         DesignCampaign.open(store, _config(oracle_calls=80))
 
 

@@ -18,6 +18,7 @@ from athanor.core.errors import ConfigError, InputDataError
 from athanor.store import Store
 
 M = TypeVar("M", bound=BaseModel)
+MAX_LISTED = 5  # changed keys named when a campaign is reopened with another configuration
 
 
 def _config_json(config: BaseModel) -> str:
@@ -60,8 +61,23 @@ def find_or_start_run(store: Store, kind: str, config: BaseModel) -> int:
         return store.start_run(kind, config.name, config.model_dump(mode="json"), config.seed)
     stored = validate_config(type(config), json.loads(row["config"]))
     if _config_json(stored) != _config_json(config):
+        changed = _changed_keys(stored.model_dump(mode="json"), config.model_dump(mode="json"))
         raise ConfigError(
             f"a {kind} campaign named '{config.name}' exists in this project with another "
-            "configuration: resume it unchanged, or choose another name"
+            f"configuration (changed: {', '.join(changed[:MAX_LISTED])}"
+            f"{' ...' if len(changed) > MAX_LISTED else ''}): resume it unchanged, or choose "
+            "another name"
         )
     return int(row["id"])
+
+
+def _changed_keys(stored: object, given: object, prefix: str = "") -> list[str]:
+    """Dotted keys whose values differ between two JSON-like configurations (a list that
+    differs is one key, e.g. ``objective.components``)."""
+    if not (isinstance(stored, dict) and isinstance(given, dict)):
+        return [] if stored == given else [prefix or "(whole config)"]
+    changed = []
+    for key in sorted(set(stored) | set(given)):
+        path = f"{prefix}.{key}" if prefix else str(key)
+        changed += _changed_keys(stored.get(key), given.get(key), path)
+    return changed
