@@ -123,6 +123,14 @@ def test_an_inverted_window_names_its_component():
             {"kind": "alerts", "params": {"catalogs": []}},
             "'catalogs': .*give one or more of PAINS, BRENK, NIH, ZINC, CHEMBL",
         ),
+        (
+            {"kind": "oracle", "params": {**ORACLE_LOGP["params"], "timeout_s": INF}},
+            "'timeout_s': Input should be a finite number",
+        ),
+        (
+            {"kind": "surrogate", "params": {"model": None, "bound": "upper", "beta": INF}},
+            "'beta': Input should be a finite number",
+        ),
     ],
 )
 def test_component_parameters_that_cannot_work_are_refused(component, message):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from athanor.core.config import StrictModel
 from athanor.core.errors import AthanorError, ConfigError, NotFittedError
@@ -36,6 +36,8 @@ class SurrogateParams(StrictModel):
             ``lower`` (pessimistic) bound mean +/- beta * std.
         beta: width of the bound in standard deviations.
     """
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     model: str | None
     task: int = Field(default=0, ge=0)
@@ -95,9 +97,12 @@ class OracleParams(StrictModel):
         oracle: registered oracle name (``xtb``, ``rdkit``, ...).
         property: which of its properties to use (e.g. ``gap`` in eV).
         options: the oracle's own parameters (validated by the oracle).
-        timeout_s: wall-time limit of one molecule's call, in seconds; None for no limit.
-            A call that passes it, or crashes its worker process, fails that molecule alone.
+        timeout_s: wall-time limit of one molecule's call, in seconds (finite); None for no
+            limit. A call that passes it, or crashes its worker process, fails that molecule
+            alone.
     """
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     oracle: str
     property: str
