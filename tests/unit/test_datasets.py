@@ -259,7 +259,7 @@ def test_an_sdf_file_gives_its_mol_blocks_as_the_molecule_column(tmp_path, caplo
     blocks.insert(1, "broken\n\n\nM  END\n")
     path = tmp_path / "data.sdf"
     path.write_text("".join(f"{b}> <y>\n{i}.5\n\n$$$$\n" for i, b in enumerate(blocks)))
-    frame = read_frame(DataConfig(file=path, smiles=["smiles"], targets=["y"]))
+    frame = read_frame(DataConfig(file=path, targets=["y"]))  # molecules: "smiles"
     assert frame["smiles"].tolist() == ["CCO", "c1ccccc1"]
     assert frame["y"].tolist() == [0.5, 2.5]
     assert "1 records skipped: record 2: cannot parse molblock" in caplog.text

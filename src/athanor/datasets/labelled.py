@@ -36,7 +36,8 @@ class DataConfig(StrictModel):
         dataset: a shipped data set (`athanor.datasets`), or
         file: a CSV/TSV/SDF/Parquet file (relative paths: from the config's folder).
         smiles: molecule column(s); several make multi-component rows (dye, solvent).
-            Default for a shipped data set: its SMILES column then its condition columns.
+            Default for a shipped data set: its SMILES column then its condition columns;
+            for an SDF file: ``smiles``, from its mol blocks.
         targets: label column(s); default for a shipped data set: its targets.
         conditions: numeric non-molecular input columns (temperature, ...).
     """
@@ -46,6 +47,15 @@ class DataConfig(StrictModel):
     smiles: list[str] = []
     targets: list[str] = []
     conditions: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sdf_molecules(cls, data: object) -> object:
+        """An SDF file's molecules (its mol blocks) are the ``smiles`` column by default."""
+        if not isinstance(data, dict) or data.get("smiles") or data.get("file") is None:
+            return data
+        name = Path(str(data["file"])).name.lower().removesuffix(".gz")
+        return {**data, "smiles": ["smiles"]} if name.endswith((".sdf", ".sd")) else data
 
     @model_validator(mode="after")
     def _one_source(self) -> DataConfig:
