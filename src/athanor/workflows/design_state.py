@@ -34,10 +34,24 @@ def score_columns(objective: Objective) -> list[str]:
     return ["score"]
 
 
+def _relabelled(objective: Objective) -> list[str] | None:
+    """The component and constraint labels, when they differ from those of the first rule
+    (name, else kind): an unnamed ``oracle`` component was labelled ``oracle`` before it was
+    labelled by its property, and scores stored under the old labels must not be read with
+    the new ones. None when the labels are as they always were."""
+    config = objective.config
+    specs = [*config.component_specs(), *config.constraint_specs()]
+    labels = [spec.label for spec in specs]
+    return labels if labels != [spec.name or spec.kind for spec in specs] else None
+
+
 def register_objective(store: Store, objective: Objective) -> str:
-    """Register the objective as an oracle of the store; return its fingerprint."""
+    """Register the objective as an oracle of the store; return its fingerprint (that of
+    its configuration, and of its labels where they changed, see `_relabelled`)."""
     parameters = objective.config.model_dump(mode="json")
     identity = {"name": "objective", "version": OBJECTIVE_VERSION, "parameters": parameters}
+    if (labels := _relabelled(objective)) is not None:
+        identity["labels"] = labels
     text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     properties = dict.fromkeys(score_columns(objective) + objective.value_labels, "")
