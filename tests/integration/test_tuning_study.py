@@ -371,7 +371,17 @@ def test_a_study_that_finished_no_trial_is_taken_over_by_another_config(
     caplog.set_level("INFO", logger=study_module.__name__)
     study = run_study(corrected, tmp_path)
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2
-    assert "finished no trial: replaced by this one" in caplog.text
+    assert "every trial failed; replaced by this one" in caplog.text
+
+
+def test_a_study_being_set_up_by_another_process_is_never_taken(esol_csv, tmp_path):
+    config = tiny_config(esol_csv)
+    storage = study_module._storage(config, tmp_path)
+    other = optuna.create_study(storage=storage, study_name=config.study)
+    other.enqueue_trial({})  # created, a trial waiting, its fingerprint not yet written
+    with pytest.raises(ConfigError, match="created by another configuration"):
+        run_study(config, tmp_path)
+    assert optuna.load_study(study_name=config.study, storage=storage).trials
 
 
 def test_a_storage_that_cannot_be_opened_is_a_config_error(esol_csv, tmp_path):

@@ -67,9 +67,9 @@ def _storage(config: TuneConfig, project: str | Path) -> RDBStorage:
 
 
 def _check_fingerprint(storage: RDBStorage, config: TuneConfig) -> None:
-    """Refuse to resume a study that another configuration created, unless no trial of it
-    finished or runs (its configuration failed in every trial): that one is deleted, so that
-    the corrected configuration keeps the study's name."""
+    """Refuse to resume a study that another configuration created, unless every trial of
+    it failed (its configuration could not run): that one is deleted, so that the corrected
+    configuration keeps the study's name."""
     try:
         study_id = storage.get_study_id_from_name(config.study)
     except KeyError:
@@ -77,8 +77,11 @@ def _check_fingerprint(storage: RDBStorage, config: TuneConfig) -> None:
     stored = storage.get_study_user_attrs(study_id).get(FINGERPRINT_ATTR)
     if stored == config.fingerprint():
         return
-    if not storage.get_all_trials(study_id, deepcopy=False, states=(*FINISHED, TrialState.RUNNING)):
-        logger.info("study %r of another configuration (fingerprint %s) finished no trial: "
+    trials = storage.get_all_trials(study_id, deepcopy=False)
+    # only a study whose every trial failed: one being set up (no fingerprint yet, a waiting
+    # trial) or run by another process is never taken
+    if stored is not None and trials and all(t.state == TrialState.FAIL for t in trials):
+        logger.info("study %r of another configuration (fingerprint %s): every trial failed; "
                     "replaced by this one", config.study, stored)  # fmt: skip
         storage.delete_study(study_id)
         return
@@ -169,10 +172,10 @@ def open_study(config: TuneConfig, project: str | Path, worker: int = 0) -> optu
         load_if_exists=True,
         pruner=_pruner(config),
     )
+    study.set_user_attr(FINGERPRINT_ATTR, config.fingerprint())  # first: claims the study
     if not study.trials:  # the defaults first: the tuned model is never worse on validation
         enqueue_current(study, config.search_space(), config.model, {}, config.seed)
     _fail_stale_trials(study)
-    study.set_user_attr(FINGERPRINT_ATTR, config.fingerprint())
     study.set_user_attr("objectives", config.objectives)
     study.sampler = _sampler(config, len(study.trials) + worker * WORKER_SEED_STRIDE)
     return study
