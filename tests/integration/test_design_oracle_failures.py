@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from athanor.core.config import validate_config
-from athanor.core.errors import ConfigError
+from athanor.core.errors import ConfigError, OracleSetupError
 from athanor.generators.base import Generator
 from athanor.generators.registry import register_generator
 from athanor.objectives.predictions import OracleComponent
@@ -74,7 +74,8 @@ def _config(function: str, name: str = "first", sulfur: bool = False, **budget) 
 def test_an_oracle_failing_for_every_molecule_stops_the_run_early(store, computed, monkeypatch):
     monkeypatch.setenv("ATHANOR_TEST_FAIL", "1")
     campaign = DesignCampaign.open(store, _config("logp_unless_told_to_fail"))
-    with pytest.raises(ConfigError, match="failed for the last 10 molecules in a row") as error:
+    stop = "failed for the last 10 molecules in a row"
+    with pytest.raises(OracleSetupError, match=stop) as error:
         campaign.run()
     assert "10 times: oracle python: failed: RuntimeError: the program is broken" in str(
         error.value
@@ -105,7 +106,7 @@ def test_the_failure_limit_is_a_round_s_worth_and_never_one_molecule(
 
 def test_failures_are_final_in_their_campaign_only(store, computed, monkeypatch):
     monkeypatch.setenv("ATHANOR_TEST_FAIL", "1")  # a broken program: the first 10 fail
-    with pytest.raises(ConfigError):
+    with pytest.raises(OracleSetupError):
         DesignCampaign.open(store, _config("logp_unless_told_to_fail")).run()
     monkeypatch.delenv("ATHANOR_TEST_FAIL")  # fixed
     computed.clear()

@@ -230,6 +230,14 @@ def test_missing_model_is_a_model_file_error(tmp_path):
 def test_invalid_hyper_parameters_are_config_errors(params):
     with pytest.raises(ConfigError):
         DMPNNRegressor(**params).fit(SMILES, Y)
+    with pytest.raises(ConfigError):  # and before any fit
+        DMPNNRegressor(**params).check_params()
+
+
+def test_valid_hyper_parameters_are_checked_without_fitting():
+    model = DMPNNRegressor(uncertainty="ensemble", ensemble_size=2)
+    assert model.check_params()
+    assert not hasattr(model, "n_tasks_")
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])

@@ -51,6 +51,12 @@ class WorkerStartError(AthanorError):
     defined where a new process cannot import it), not a molecule's failure."""
 
 
+class OracleSetupError(AthanorError):
+    """An oracle failed for so many molecules in a row that its set-up (a program, a licence,
+    a missing file), not the molecules, is at fault: a campaign stops before it spends its
+    budget on failures."""
+
+
 class UnsupportedError(AthanorError):
     """A requested feature or option is not available (e.g. an optional extra not installed)."""
 

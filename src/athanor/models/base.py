@@ -97,6 +97,18 @@ class Surrogate:
             setattr(self, key, value)
         return self
 
+    def check_params(self) -> bool:
+        """Check the hyper-parameter values without fitting, where the model can.
+
+        Returns:
+            True when they were checked; False when the model checks them only in `fit`
+            (the default).
+
+        Raises:
+            ConfigError: a value the model does not take.
+        """
+        return False
+
     def fit(
         self,
         smiles: Molecules,

@@ -171,6 +171,15 @@ class DMPNNRegressor(Surrogate):
         self.precision = precision
         self.seed = seed
 
+    def check_params(self) -> bool:
+        """Check the hyper-parameter values (and their combinations) without fitting.
+
+        Raises:
+            ConfigError: a value the model does not take.
+        """
+        self._checked_params()
+        return True
+
     def _checked_params(self) -> _Params:
         params = validate_config(_Params, self.get_params())
         if params.uncertainty == "ensemble" and params.ensemble_size < 2:

@@ -91,9 +91,9 @@ def _probe_data(data: SplitData) -> SplitData:
 def check_model_values(model: str, space: SearchSpace, data: SplitData, seed: int) -> None:
     """Refuse, before any trial, a value the model does not take: each fixed parameter (with
     the fixed ones before it), then both ends of every range and every choice (with the fixed
-    ones). A model with a fit-free check of its parameters (the D-MPNN's
-    ``_checked_params``) runs it; the others check theirs when fitting, so they are fitted on
-    a few training rows (`PROBE_ROWS` per task).
+    ones). A model that checks its parameters without fitting (`Surrogate.check_params`, the
+    D-MPNN) does so; the others check theirs when fitting, so they are fitted on a few
+    training rows (`PROBE_ROWS` per task).
 
     Raises:
         ConfigError: naming the ``[space]`` table, the parameter, the value and what the
@@ -111,9 +111,7 @@ def check_model_values(model: str, space: SearchSpace, data: SplitData, seed: in
     for table, name, value, params in probes:
         surrogate = build_model(model, params, seed)
         try:
-            if hasattr(surrogate, "_checked_params"):
-                surrogate._checked_params()
-            else:
+            if not surrogate.check_params():
                 fit_model(surrogate, probe_data)
         except AthanorError:
             raise

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from athanor.chem import standardize_many
-from athanor.core.errors import ConfigError
+from athanor.core.errors import OracleSetupError
 from athanor.core.records import Molecule
 from athanor.generators.base import Generator
 from athanor.generators.registry import make_generator
@@ -183,7 +183,13 @@ class DesignCampaign:
             self._score(pending["smiles"].tolist(), pending["molecule_id"].tolist())
 
     def run(self) -> DesignStatus:
-        """Run rounds until the budget (or `max_rounds`) is spent; return the final status."""
+        """Run rounds until the budget (or `max_rounds`) is spent; return the final status.
+
+        Raises:
+            OracleSetupError: the oracle failed for `failure_limit` molecules in a row (what
+                was scored is kept; once the oracle is fixed, `run` goes on with the rest of
+                the budget, and a campaign under a new name scores the failed ones again).
+        """
         empty = 0
         with self.objective:  # its oracle workers stop with the run, however it ends
             while not self._done(self.store.selections_frame(self.run_id)):
@@ -258,7 +264,7 @@ class DesignCampaign:
         """Count the molecules in a row whose oracle component (or constraint) failed.
 
         Raises:
-            ConfigError: `failure_limit` of them, naming the most common failure.
+            OracleSetupError: `failure_limit` of them, naming the most common failure.
         """
         labels = oracle_labels(self.objective)
         for i, status in enumerate(batch.status):
@@ -266,7 +272,7 @@ class DesignCampaign:
             self.oracle_failures = [*self.oracle_failures, batch.reasons[i]] if failed else []
         if len(self.oracle_failures) >= self.failure_limit:
             reason, count = Counter(self.oracle_failures).most_common(1)[0]
-            raise ConfigError(
+            raise OracleSetupError(
                 f"the oracle failed for the last {len(self.oracle_failures)} molecules in a "
                 f"row ({count} times: {reason}); stopped before spending the budget: fix the "
                 "oracle and run again (a new campaign name scores these molecules again)"
