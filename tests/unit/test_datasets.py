@@ -183,6 +183,21 @@ def test_published_group_split_keeps_every_dye_in_one_part():
     assert len(from_train.val.y) == len(data.val.y) + len(data.calibration.y)
 
 
+def test_calibration_rows_of_a_published_split_are_held_out_by_its_own_strategy():
+    from athanor.chem.scaffolds import murcko_scaffold
+    from athanor.datasets.labelled import DataConfig, SplitConfig, load_split_data
+
+    def dyes(split: str) -> tuple[set[str], set[str]]:
+        data = load_split_data(DataConfig(dataset="absorption"), SplitConfig(fixed=split))
+        return set(data.val.smiles[:, 0]), set(data.calibration.smiles[:, 0])
+
+    kept, held_out = dyes("random")
+    assert kept & held_out  # random rows: a dye in two solvents may land on both sides
+    kept, held_out = dyes("scaffold")
+    scaffolds = [{murcko_scaffold(dye) for dye in part} for part in (kept, held_out)]
+    assert not (scaffolds[0] & scaffolds[1])  # as the test part: new scaffolds
+
+
 def test_text_labels_are_masked_and_rows_with_text_conditions_skipped_by_line(tmp_path, caplog):
     from athanor.datasets.labelled import DataConfig, SplitConfig, load_split_data
 

@@ -335,16 +335,23 @@ def _strategy_frames(data: DataConfig, split: SplitConfig) -> dict[str, pd.DataF
     return {part: frame.iloc[getattr(indices, part)] for part in SPLIT_PARTS}
 
 
+def _fixed_split_strategy(name: str) -> str:
+    """The strategy a published split was made by: its name for ``random`` and ``scaffold``,
+    by molecule (``group``: a dye stays on one side) for ``group_by_smiles`` and any other."""
+    return name if name in ("random", "scaffold") else "group"
+
+
 def _hold_out_calibration(
     source: pd.DataFrame, data: DataConfig, split: SplitConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """(kept, calibration) rows: `split.calibration` of the source part split off by the
-    split's strategy (by molecule for a fixed split: a dye stays on one side)."""
+    split's strategy (for a fixed split, the one it was made by: `_fixed_split_strategy`), so
+    that the calibration rows stand to the rest as the test part stands to training."""
     from athanor.splits import make_split
 
     if split.calibration == 0:
         return source, None
-    strategy = "group" if split.fixed is not None else split.strategy
+    strategy = split.strategy if split.fixed is None else _fixed_split_strategy(split.fixed)
     first = source[data.columns()[0][0]].astype(str).tolist()
     sizes = (1 - split.calibration, split.calibration, 0.0)
     indices = make_split(strategy, first, sizes, split.seed)
