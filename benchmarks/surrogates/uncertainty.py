@@ -11,7 +11,8 @@ ESOL, FreeSolv and Lipophilicity use the product's scaffold split (``strategy = 
 seeds 0, 1, 2; not the benchmark's split files), absorption its published fixed splits
 (``--absorption-splits``: scaffold by default, also group_by_smiles and random). One JSON
 per unit under ``benchmarks/_work/surrogates/uncertainty/``; ``results_uncertainty.{json,md}``
-here.
+here (its units are written back to a work folder that lacks them, so a run on a fresh clone
+adds to the committed report).
 """
 
 from __future__ import annotations
@@ -90,6 +91,20 @@ def run_unit(unit: tuple, epochs: int, members: int, calibration: tuple) -> dict
         for metric in REPORTED:
             row[f"{metric}_{key}"] = float(part[metric].iloc[0])
     return row
+
+
+def restore_committed_units(results: Path) -> None:
+    """Write back the units of the committed ``results_uncertainty.json`` that the work folder
+    lacks (a fresh clone or machine), so that new units add to the report instead of
+    replacing it; a unit in the work folder is not overwritten."""
+    committed = HERE / "results_uncertainty.json"
+    rows = json.loads(committed.read_text()) if committed.exists() else []
+    for row in rows:
+        unit = (row["dataset"], row["split"].removeprefix("fixed "), row["seed"], row["method"])
+        calibration = (row.get("calibration", 0.0), row.get("calibration_source", "validation"))
+        path = results / f"{unit_name(unit, calibration)}.json"
+        if not path.exists():
+            path.write_text(json.dumps(row, indent=1))
 
 
 def write_report(results: Path, destination: Path) -> pd.DataFrame:
@@ -187,6 +202,7 @@ def main() -> None:
     torch.set_num_threads(1)
     results = WORK / "results"
     results.mkdir(parents=True, exist_ok=True)
+    restore_committed_units(results)
     units = [] if args.report else [
         (dataset, split, seed, method)
         for seed in args.seeds
